@@ -1,0 +1,139 @@
+"""The ``r2tui`` command line: the headless commands, and the TUI when no command is given.
+
+stdout carries data only (tables, JSON, URLs); diagnostics go to stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from r2tui import __version__
+from r2tui.errors import ExitCode, R2TuiError
+from r2tui.settings import Settings, load_settings, parse_expires
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="r2tui",
+        description="Manage the AI Fitness Coach media library in Cloudflare R2.",
+        epilog="Exit codes: 0 done/complete, 1 incomplete or failed item, "
+        "2 usage or configuration error, 3 storage unreachable/denied/bucket missing.",
+    )
+    parser.add_argument("--version", action="version", version=f"r2tui {__version__}")
+    _add_settings_options(parser)
+    parser.set_defaults(handler=_tui)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Command, help_: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_, description=help_)
+        _add_settings_options(cmd)
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    status = command("status", _status, "per-category counts against the expected totals")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+
+    url = command("url", _url, "print a signed (default) or public URL for a key")
+    url.add_argument("key", help="the object's key, e.g. videos/intros/anna.mp4")
+    url.add_argument("--public", action="store_true", help="the public URL (cards and avatars)")
+    url.add_argument("--expires", metavar="DURATION", help="e.g. 900, 15m, 1h, 7d (default 1h)")
+
+    demo = sub.add_parser("demo", help="run the app on an embedded local S3 server")
+    demo.add_argument("--no-tui", action="store_true", help="print the status instead of the TUI")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    """Settings flags, accepted before or after the command (SUPPRESS keeps either from
+    overwriting the other with a default)."""
+    group = parser.add_argument_group("settings (override environment, .env and r2tui.toml)")
+    options = [
+        ("--env-file", "PATH", "read settings from this .env file (default ./.env)"),
+        ("--config", "PATH", "library config file (default <local>/r2tui.toml)"),
+        ("--local", "PATH", "the local library folder (R2_LOCAL_ROOT)"),
+        ("--bucket", "NAME", "bucket name (R2_BUCKET)"),
+        ("--endpoint", "URL", "S3 API endpoint (R2_ENDPOINT)"),
+        ("--account-id", "ID", "Cloudflare account id (R2_ACCOUNT_ID)"),
+        ("--public-url", "URL", "public base URL (R2_PUBLIC_URL)"),
+    ]
+    for flag, metavar, help_ in options:
+        group.add_argument(flag, metavar=metavar, help=help_, default=argparse.SUPPRESS)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    given = vars(args)
+    flags = {
+        "local_root": given.get("local"),
+        "bucket": given.get("bucket"),
+        "endpoint": given.get("endpoint"),
+        "account_id": given.get("account_id"),
+        "public_url": given.get("public_url"),
+    }
+    return load_settings(flags, env_file=given.get("env_file"), config_path=given.get("config"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.handler is _demo:
+            return args.handler(args, None)
+        return args.handler(args, _settings(args))
+    except R2TuiError as exc:
+        print(f"r2tui: error: {exc.message}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("r2tui: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.library import Library
+    from r2tui.status_text import render_status
+
+    library = Library(settings)
+    try:
+        report = library.report()
+    finally:
+        library.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(render_status(report, settings))
+    for issue in report.local_issues:
+        print(f"r2tui: warning: {issue.path}: {issue.problem}", file=sys.stderr)
+    return int(ExitCode.OK if report.complete else ExitCode.FAILED)
+
+
+def _url(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.library import Library
+
+    library = Library(settings)
+    key = args.key
+    if args.public:
+        if args.expires:
+            print("r2tui: warning: --expires does not apply to public URLs", file=sys.stderr)
+        print(library.public_url(key))
+        return int(ExitCode.OK)
+    expires = parse_expires(args.expires) if args.expires else settings.expires
+    print(library.signed_url(key, expires))
+    return int(ExitCode.OK)
+
+
+def _tui(args: argparse.Namespace, settings: Settings) -> int:
+    return _status(argparse.Namespace(json=False), settings)
+
+
+def _demo(args: argparse.Namespace, _: Any) -> int:
+    from r2tui.demo import run_demo
+
+    return run_demo(tui=not args.no_tui)

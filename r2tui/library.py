@@ -1,0 +1,95 @@
+"""The façade the CLI and the TUI share: settings, one client, the state, and the operations."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from r2tui.compare import Report, compare
+from r2tui.errors import NotFoundError
+from r2tui.inventory import Level, ObjectDetails, head, iter_objects, list_level
+from r2tui.scan import Hasher, LocalLibrary, scan
+from r2tui.settings import Settings
+from r2tui.state import StateStore
+from r2tui.storage import S3Client, make_client, storage_errors
+from r2tui.urls import public_url, signed_url
+
+
+class Library:
+    """One library: a bucket and, optionally, its local folder.
+
+    The client and state store are created on first use and shared across threads.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def client(self) -> S3Client:
+        return make_client(self.settings)
+
+    @cached_property
+    def store(self) -> StateStore:
+        return StateStore(self.settings.state_path())
+
+    @cached_property
+    def hasher(self) -> Hasher:
+        return Hasher(self.store)
+
+    @property
+    def local_root(self) -> Path | None:
+        return self.settings.local_root
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def scan_local(self) -> LocalLibrary | None:
+        if self.settings.local_root is None:
+            return None
+        return scan(self.settings.require_local_root())
+
+    def report(self, local: LocalLibrary | None = None) -> Report:
+        """Compare the whole bucket with the local library (scanned now unless given)."""
+        if local is None:
+            local = self.scan_local()
+        s = self.settings
+        with storage_errors(s):
+            return compare(
+                s.layout,
+                s.bucket,
+                iter_objects(self.client, s.bucket),
+                local=local,
+                hasher=self.hasher if local is not None else None,
+                records=self.store.upload_records(s.bucket) if local is not None else None,
+                head=self.head,
+                workers=s.workers,
+            )
+
+    def head(self, key: str) -> ObjectDetails:
+        with storage_errors(self.settings, key=key):
+            return head(self.client, self.settings.bucket, key)
+
+    def list_level(self, prefix: str = "", token: str | None = None) -> Level:
+        with storage_errors(self.settings):
+            return list_level(self.client, self.settings.bucket, prefix, token)
+
+    def signed_url(self, key: str, expires: int | None = None, *, check: bool = True) -> str:
+        """A signed GET URL; with ``check``, first make sure the object exists."""
+        if check:
+            self.require_object(key)
+        return signed_url(
+            self.client, self.settings.bucket, key, expires or self.settings.expires
+        )
+
+    def public_url(self, key: str) -> str:
+        return public_url(self.settings.public_base_url, self.settings.layout, key)
+
+    def require_object(self, key: str) -> ObjectDetails:
+        """HEAD ``key``; tell a missing object from a missing bucket."""
+        try:
+            return self.head(key)
+        except NotFoundError:
+            with storage_errors(self.settings):
+                self.client.list_objects_v2(Bucket=self.settings.bucket, MaxKeys=1)
+            raise

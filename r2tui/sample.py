@@ -1,0 +1,93 @@
+"""A generated sample library in the spec's layout: for the demo, the tests and the benchmarks.
+
+Every file's content is derived from its key, so contents are distinct and reproducible.
+Photos and avatars are small real PNG images, so previews have something to draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import struct
+import zlib
+from pathlib import Path
+
+from r2tui.layout import Category, Kind, Layout, default_layout
+
+_TRAINERS = ["Анна Петрова", "Max Power", "Олег", "Sofia Núñez", "Ivan Smirnov"]
+_EXERCISES = ["squat", "push-up", "plank", "lunge", "deadlift", "бёрпи", "row", "bridge"]
+_SERVICE = ["upload_to_r2.py", "upload_log.txt", "media_manifest.json"]
+
+
+def sample_keys(layout: Layout | None = None, scale: float = 1.0) -> list[str]:
+    """Keys for every category's expected count (times ``scale``, at least one each)."""
+    keys: list[str] = []
+    for category in layout or default_layout():
+        count = max(1, round(category.expected * scale)) if category.expected else 0
+        keys += [_name(category, i) for i in range(count)]
+    return keys
+
+
+def _name(category: Category, i: int) -> str:
+    prefix = category.prefix
+    n = i + 1
+    trainer = _TRAINERS[i % len(_TRAINERS)]
+    exercise = _EXERCISES[i % len(_EXERCISES)]
+    if category.kind is Kind.VIDEO:
+        if category.id in ("explain", "mistake", "technique"):
+            return f"{prefix}{exercise} {n:03d}.mp4"
+        if category.id == "intros":
+            return f"{prefix}intro {trainer} {n:02d}.mp4"
+        return f"{prefix}{category.id}_{n:03d}.mp4"
+    if category.kind is Kind.PHOTO:
+        return f"{prefix}{category.id}_{n:04d}.png"
+    if category.kind is Kind.IMAGE:
+        return f"{prefix}avatar {trainer} {n:02d}.png"
+    if not prefix and i < len(_SERVICE):
+        return _SERVICE[i]
+    return f"{prefix}file_{n:03d}.txt"
+
+
+def content_for(key: str, variant: int = 0, video_size: int = 24_000) -> bytes:
+    """Deterministic content for ``key``; another ``variant`` gives other bytes of the same kind."""
+    seed = int.from_bytes(hashlib.sha256(f"{variant}:{key}".encode()).digest()[:8], "big")
+    rng = random.Random(seed)
+    if key.endswith(".png"):
+        return png(48, 48, (rng.randrange(256), rng.randrange(256), rng.randrange(256)), seed)
+    if key.endswith(".mp4"):
+        size = video_size // 2 + rng.randrange(video_size)
+        return b"\x00\x00\x00\x18ftypmp42" + rng.randbytes(size)
+    return f"r2tui sample file {key} ({variant})\n".encode() * (1 + rng.randrange(20))
+
+
+def png(width: int, height: int, color: tuple[int, int, int], seed: int = 0) -> bytes:
+    """A small RGB PNG: a vertical gradient of ``color`` with a band placed by ``seed``."""
+    r, g, b = color
+    band = seed % height
+    rows = bytearray()
+    for y in range(height):
+        shade = (y * 160) // height
+        pixel = (255 - r, 255 - g, 255 - b) if abs(y - band) < 3 else (
+            (r + shade) % 256, (g + shade // 2) % 256, (b + 255 - shade) % 256
+        )
+        rows += b"\x00" + bytes(pixel) * width
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def write_library(root: Path, keys: list[str], video_size: int = 24_000) -> None:
+    """Write the sample files for ``keys`` under ``root``."""
+    for key in keys:
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content_for(key, video_size=video_size))

@@ -1,0 +1,97 @@
+"""Shared fixtures: a moto S3 server process, an R2-like verifying proxy, settings, buckets."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from r2tui.settings import Secret, Settings
+from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, MotoServer, S3Proxy
+
+_bucket_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's R2_/AWS_ variables or a stray ./.env."""
+    for name in list(os.environ):
+        if name.startswith(("R2_", "AWS_", "R2TUI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_proxy(moto_server: MotoServer) -> Iterator[S3Proxy]:
+    with S3Proxy(moto_server.url) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def proxy(s3_proxy: S3Proxy) -> Iterator[S3Proxy]:
+    """The session's proxy with its records and faults cleared for this test."""
+    s3_proxy.clear()
+    s3_proxy.online = True
+    yield s3_proxy
+    s3_proxy.clear()
+    s3_proxy.online = True
+
+
+@pytest.fixture
+def admin(proxy: S3Proxy) -> Any:
+    """A plain boto3 client for arranging test state (creating buckets, putting objects)."""
+    return boto3.client(
+        "s3",
+        endpoint_url=proxy.url,
+        region_name="us-east-1",
+        aws_access_key_id=TEST_ACCESS_KEY,
+        aws_secret_access_key=TEST_SECRET_KEY,
+    )
+
+
+@pytest.fixture
+def bucket(admin: Any, worker_id: str) -> str:
+    """A fresh, empty bucket for this test."""
+    name = f"test-{worker_id}-{next(_bucket_numbers)}".lower().replace("_", "-")
+    admin.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def library_root(tmp_path: Path) -> Path:
+    root = tmp_path / "library"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def make_settings(
+    proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path
+) -> Callable[..., Settings]:
+    """Settings pointing at the proxy, this test's bucket and library; override any field."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "bucket": bucket,
+            "access_key_id": TEST_ACCESS_KEY,
+            "secret_access_key": Secret(TEST_SECRET_KEY),
+            "endpoint_url": proxy.url,
+            "public_base_url": f"{proxy.url}/{bucket}",
+            "local_root": library_root,
+            "state_dir": tmp_path / "state",
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
