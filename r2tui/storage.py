@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -17,6 +19,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from botocore.exceptions import ConnectTimeoutError as BotoConnectTimeout
+from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
 from r2tui.errors import ConfigError, NotFoundError, R2TuiError, StorageError
 from r2tui.settings import Settings
@@ -27,15 +30,20 @@ else:
     S3Client = Any
 
 
-def make_client(settings: Settings, *, max_pool: int | None = None) -> S3Client:
-    """One client per settings, shared across threads (boto3 clients are thread-safe)."""
+def make_client(
+    settings: Settings, *, max_pool: int | None = None, retries: int = 5
+) -> S3Client:
+    """One client per settings, shared across threads (boto3 clients are thread-safe).
+
+    ``retries=0`` turns botocore's own retries off, for callers that retry themselves.
+    """
     settings.require_storage()
     assert settings.secret_access_key is not None
     config = Config(
         region_name="auto",
         signature_version="s3v4",
         s3={"addressing_style": "path"},
-        retries={"mode": "standard", "max_attempts": 5},
+        retries={"mode": "standard", "max_attempts": retries},
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=max_pool or max(10, settings.workers * 2),
@@ -45,6 +53,10 @@ def make_client(settings: Settings, *, max_pool: int | None = None) -> S3Client:
         tcp_keepalive=True,
     )
     session = boto3.session.Session()
+    # Listings carry a timestamp per key; botocore parses them with dateutil, which costs more
+    # than everything else in a status run. ISO 8601 from S3 needs only fromisoformat.
+    parsers = session._session.get_component("response_parser_factory")
+    parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
     return session.client(
         "s3",
         endpoint_url=settings.endpoint_url,
@@ -52,6 +64,17 @@ def make_client(settings: Settings, *, max_pool: int | None = None) -> S3Client:
         aws_secret_access_key=settings.secret_access_key.reveal(),
         config=config,
     )
+
+
+def parse_timestamp(value: str) -> datetime:
+    """S3's timestamps: ISO 8601 in listings, RFC 1123 in headers; fall back to botocore's."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return botocore_parse_timestamp(value)
 
 
 _CODE_MESSAGES = {

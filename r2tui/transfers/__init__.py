@@ -1,0 +1,35 @@
+"""Transfers: planning and running uploads to the bucket, UI-free, with events for the UIs."""
+
+from r2tui.transfers.batch import Batch
+from r2tui.transfers.events import (
+    Action,
+    BatchFinished,
+    BatchProgress,
+    Event,
+    JobCancelled,
+    JobFailed,
+    JobFinished,
+    JobProgress,
+    JobStarted,
+    Summary,
+)
+from r2tui.transfers.plan import PlanItem, UploadPlan, plan_uploads
+from r2tui.transfers.retry import RetryPolicy
+
+__all__ = [
+    "Action",
+    "Batch",
+    "BatchFinished",
+    "BatchProgress",
+    "Event",
+    "JobCancelled",
+    "JobFailed",
+    "JobFinished",
+    "JobProgress",
+    "JobStarted",
+    "PlanItem",
+    "RetryPolicy",
+    "Summary",
+    "UploadPlan",
+    "plan_uploads",
+]

@@ -1,0 +1,201 @@
+"""One run of an upload plan: N workers, events, a summary, cancellation."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from r2tui.digests import Digests, multipart_threshold
+from r2tui.library import Library
+from r2tui.scan import ChangedWhileReading, LocalFile
+from r2tui.state import UploadRecord
+from r2tui.storage import describe, make_client
+from r2tui.transfers.cleanup import abort_orphans
+from r2tui.transfers.context import JobError, TransferContext
+from r2tui.transfers.copy import holds_content, server_copy
+from r2tui.transfers.events import (
+    Action,
+    BatchFinished,
+    Event,
+    JobCancelled,
+    JobFailed,
+    JobFinished,
+    JobStarted,
+    Summary,
+)
+from r2tui.transfers.journal import Journal
+from r2tui.transfers.localfile import changed, ensure_unchanged, snapshot
+from r2tui.transfers.multipart import upload_multipart
+from r2tui.transfers.plan import PlanItem, UploadPlan
+from r2tui.transfers.progress import ProgressTracker
+from r2tui.transfers.properties import object_args
+from r2tui.transfers.retry import Cancelled, RetryPolicy
+from r2tui.transfers.single import put_small
+from r2tui.transfers.verify import confirm
+
+log = logging.getLogger(__name__)
+
+
+class Batch:
+    """Run ``plan`` with ``workers`` parallel requests (default: settings.workers).
+
+    ``run`` blocks (call it from a worker thread); ``on_event`` is called from worker threads.
+    ``cancel`` is thread-safe: jobs not started end as JobCancelled, running ones stop between
+    parts, and the multipart journal stays consistent for the next run to resume.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        plan: UploadPlan,
+        *,
+        on_event: Callable[[Event], None] | None = None,
+        workers: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.library = library
+        self.plan = plan
+        self.workers = workers or library.settings.workers
+        self.retry = retry or RetryPolicy()
+        self._on_event = on_event
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self.summary = Summary()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> Summary:
+        sends = [i for i in self.plan.items if i.action is not Action.SKIP]
+        for item in self.plan.items:
+            if item.action is Action.SKIP:
+                self.summary.skipped += 1
+                self._emit(JobFinished(item.key, Action.SKIP, 0))
+        self._progress = ProgressTracker(self._emit, self.plan.bytes_to_send, len(sends))
+        if sends:
+            self._run_jobs(sends)
+        self.summary.bytes_sent = self._progress.bytes_sent
+        self._progress.finish()
+        self._emit(BatchFinished(self.summary))
+        return self.summary
+
+    def _run_jobs(self, sends: list[PlanItem]) -> None:
+        settings = self.library.settings
+        client = make_client(settings, max_pool=self.workers * 2 + 2, retries=0)
+        journal = Journal(settings.state_path())
+        parts = ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-part")
+        self._ctx = TransferContext(
+            client, settings, journal, self.retry, self._cancel,
+            threading.BoundedSemaphore(self.workers), parts,
+        )
+        planned = {i.key for i in sends}
+        # Copies from a key uploaded in this batch wait until that upload is done.
+        later = [i for i in sends if i.action is Action.COPY and i.source_key in planned]
+        first = [i for i in sends if i not in later]
+        try:
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
+                list(jobs.map(self._run_job, first))
+                list(jobs.map(self._run_job, later))
+            if any(i.size >= multipart_threshold() for i in sends):
+                with contextlib.suppress(ClientError, BotoCoreError):
+                    abort_orphans(self._ctx, planned)
+        finally:
+            parts.shutdown(wait=True)
+            journal.close()
+
+    def _run_job(self, item: PlanItem) -> None:
+        if self._cancel.is_set():
+            self._finish_cancelled(item)
+            return
+        self._emit(JobStarted(item.key, item.size, item.action))
+        try:
+            action, sent = self._transfer(item)
+        except Cancelled:
+            self._finish_cancelled(item)
+            return
+        except Exception as exc:
+            self._finish_failed(item, self._reason(item, exc))
+            return
+        with self._lock:
+            if action is Action.COPY:
+                self.summary.copied += 1
+            else:
+                self.summary.uploaded += 1
+        self._progress.file_done(item.key)
+        self._emit(JobFinished(item.key, action, sent))
+
+    def _transfer(self, item: PlanItem) -> tuple[Action, int]:
+        if item.path is None:
+            raise JobError("not in the local library")
+        file = snapshot(item.key, item.path)
+        digests = self._digests(file)
+        if item.action is Action.COPY and item.source_key is not None:
+            if holds_content(self._ctx, item.source_key, file.size, digests):
+                args = object_args(self._ctx.settings, file.key, digests.sha256)
+                etag = server_copy(self._ctx, item.source_key, file.key, file.size, args)
+                self._done(file, digests, etag)
+                return Action.COPY, 0
+            self._progress.add_total(file.size)  # the source is gone or other: upload instead
+        sent_before = self._progress.bytes_sent
+        if file.size >= multipart_threshold():
+            etag = upload_multipart(self._ctx, file, digests, self._advance(file))
+        else:
+            etag = put_small(self._ctx, file, digests, lambda n: self._advance(file)(n, True))
+        self._done(file, digests, etag)
+        return Action.UPLOAD, max(self._progress.bytes_sent - sent_before, 0)
+
+    def _digests(self, file: LocalFile) -> Digests:
+        try:
+            return self.library.hasher.digests(file)
+        except ChangedWhileReading:
+            raise changed(file.path) from None
+
+    def _advance(self, file: LocalFile) -> Callable[[int, bool], None]:
+        return lambda count, sent: self._progress.advance(file.key, file.size, count, sent)
+
+    def _done(self, file: LocalFile, digests: Digests, etag: str) -> None:
+        """Confirm with the bucket, check the file did not move meanwhile, then record it."""
+        confirm(self._ctx, file.key, file.size, etag)
+        ensure_unchanged(file)
+        record = UploadRecord(file.key, file.size, etag, digests.sha256)
+        self.library.store.record_upload(self.library.settings.bucket, record)
+
+    def _reason(self, item: PlanItem, exc: Exception) -> str:
+        if isinstance(exc, JobError):
+            return exc.reason
+        if isinstance(exc, OSError):
+            return f"cannot read {item.path}: {exc.strerror or exc}"
+        if isinstance(exc, (ClientError, BotoCoreError)):
+            return describe(exc, self.library.settings, key=item.key).message
+        log.exception("unexpected failure for %s", item.key)
+        return f"unexpected error: {exc!r}"
+
+    def _finish_failed(self, item: PlanItem, reason: str) -> None:
+        with self._lock:
+            self.summary.failed += 1
+            self.summary.failures[item.key] = reason
+        self._progress.file_done(item.key)
+        self._emit(JobFailed(item.key, reason))
+
+    def _finish_cancelled(self, item: PlanItem) -> None:
+        with self._lock:
+            self.summary.cancelled += 1
+        self._progress.file_done(item.key)
+        self._emit(JobCancelled(item.key))
+
+    def _emit(self, event: Event) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # a broken listener must not break the transfers
+            log.exception("event listener failed on %r", event)

@@ -1,0 +1,53 @@
+"""What every transfer operation shares: client, bucket, journal, retry policy, slots, cancel."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from r2tui.settings import Settings
+from r2tui.storage import S3Client
+from r2tui.transfers.journal import Journal
+from r2tui.transfers.retry import RetryPolicy, with_retries
+
+T = TypeVar("T")
+
+
+class JobError(Exception):
+    """A job failed for a reason worth one line to the user; other jobs go on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class TransferContext:
+    """``slots`` bounds the requests in flight to the worker budget: a job's parts run on
+    ``parts`` but each request holds a slot, so one big file can use every worker and many
+    small files share them."""
+
+    client: S3Client
+    settings: Settings
+    journal: Journal
+    policy: RetryPolicy
+    cancel: threading.Event
+    slots: threading.BoundedSemaphore
+    parts: ThreadPoolExecutor
+    copy_limit: int = 5 * 1024**3  # largest CopyObject; above it, UploadPartCopy
+
+    @property
+    def bucket(self) -> str:
+        return self.settings.bucket
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """One request with retries; a slot is held only while the request is in flight."""
+
+        def attempt() -> T:
+            with self.slots:
+                return fn()
+
+        return with_retries(attempt, self.policy, self.cancel)

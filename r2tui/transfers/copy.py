@@ -1,0 +1,85 @@
+"""Server-side copies: CopyObject up to 5 GiB, UploadPartCopy above. No byte crosses the network."""
+
+from __future__ import annotations
+
+import contextlib
+
+from botocore.exceptions import ClientError
+
+from r2tui.digests import Digests, part_size_for
+from r2tui.inventory import ObjectDetails, head
+from r2tui.transfers.context import TransferContext
+
+
+def server_copy(
+    ctx: TransferContext, source: str, key: str, size: int, args: dict[str, object]
+) -> str:
+    """Copy ``source`` to ``key`` (may be the same key) with ``args`` as the new properties.
+
+    Returns the new object's ETag.
+    """
+    copy_source = {"Bucket": ctx.bucket, "Key": source}
+    if size <= ctx.copy_limit:
+        response = ctx.call(
+            lambda: ctx.client.copy_object(
+                Bucket=ctx.bucket, Key=key, CopySource=copy_source, MetadataDirective="REPLACE",
+                **args,
+            )
+        )
+        return str(response["CopyObjectResult"]["ETag"]).strip('"')
+    return _copy_in_parts(ctx, copy_source, key, size, args)
+
+
+def _copy_in_parts(
+    ctx: TransferContext, copy_source: dict[str, str], key: str, size: int,
+    args: dict[str, object],
+) -> str:
+    created = ctx.call(
+        lambda: ctx.client.create_multipart_upload(Bucket=ctx.bucket, Key=key, **args)
+    )
+    upload_id = created["UploadId"]
+    part_size = part_size_for(size)
+    try:
+        parts = []
+        for number, start in enumerate(range(0, size, part_size), start=1):
+            end = min(start + part_size, size) - 1
+            response = ctx.call(
+                lambda n=number, a=start, b=end: ctx.client.upload_part_copy(
+                    Bucket=ctx.bucket, Key=key, UploadId=upload_id, PartNumber=n,
+                    CopySource=copy_source, CopySourceRange=f"bytes={a}-{b}",
+                )
+            )
+            parts.append({"PartNumber": number, "ETag": response["CopyPartResult"]["ETag"]})
+        done = ctx.call(
+            lambda: ctx.client.complete_multipart_upload(
+                Bucket=ctx.bucket, Key=key, UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+        )
+    except BaseException:
+        abort_quietly(ctx, key, upload_id)
+        raise
+    return str(done["ETag"]).strip('"')
+
+
+def abort_quietly(ctx: TransferContext, key: str, upload_id: str) -> None:
+    """Abort an upload (free of charge); a failure only leaves it to R2's 7-day cleanup."""
+    with contextlib.suppress(Exception):  # e.g. network down: nothing more to do here
+        ctx.client.abort_multipart_upload(Bucket=ctx.bucket, Key=key, UploadId=upload_id)
+
+
+def holds_content(ctx: TransferContext, key: str, size: int, digests: Digests) -> bool:
+    """Does the object at ``key`` hold this content? Checked with one HEAD before copying."""
+    try:
+        details = head(ctx.client, ctx.bucket, key)
+    except ClientError:
+        return False
+    return same_content(details, size, digests)
+
+
+def same_content(details: ObjectDetails, size: int, digests: Digests) -> bool:
+    if details.size != size:
+        return False
+    if details.sha256:
+        return details.sha256.lower() == digests.sha256
+    return details.etag in (digests.md5, digests.mpu_etag)

@@ -1,0 +1,112 @@
+"""Events a running batch publishes: what the TUI and the CLI render, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    UPLOAD = "upload"
+    COPY = "copy"  # server-side copy from another key holding the same content
+    SKIP = "skip"
+
+
+@dataclass
+class Summary:
+    """What a batch did; ``failures`` maps each failed key to a one-line reason."""
+
+    uploaded: int = 0
+    copied: int = 0
+    skipped: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    bytes_sent: int = 0
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.cancelled == 0
+
+    def to_json(self) -> dict:
+        return {
+            "uploaded": self.uploaded,
+            "copied": self.copied,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+            "bytes_sent": self.bytes_sent,
+            "failures": dict(self.failures),
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class JobStarted:
+    key: str
+    size: int
+    action: Action
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    key: str
+    bytes_done: int
+    size: int
+
+
+@dataclass(frozen=True)
+class JobFinished:
+    key: str
+    action: Action
+    bytes_sent: int
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class JobCancelled:
+    key: str
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    bytes_per_second: float
+    eta_seconds: float | None
+
+
+@dataclass(frozen=True)
+class BatchFinished:
+    summary: Summary
+
+
+Event = (
+    JobStarted | JobProgress | JobFinished | JobFailed | JobCancelled | BatchProgress
+    | BatchFinished
+)
+
+_NAMES = {
+    JobStarted: "job_started",
+    JobProgress: "job_progress",
+    JobFinished: "job_finished",
+    JobFailed: "job_failed",
+    JobCancelled: "job_cancelled",
+    BatchProgress: "batch_progress",
+    BatchFinished: "summary",
+}
+
+
+def event_to_json(event: Event) -> dict:
+    """One event as a flat JSON-ready dict with an ``event`` name (``--json`` output)."""
+    if isinstance(event, BatchFinished):
+        return {"event": "summary", **event.summary.to_json()}
+    fields = {name: getattr(event, name) for name in event.__dataclass_fields__}
+    return {"event": _NAMES[type(event)], **fields}

@@ -1,0 +1,96 @@
+"""The multipart journal: which upload id holds which parts of which file, to resume after a crash.
+
+Its own SQLite file next to the state store (``transfers.sqlite``), written after every part, so a
+kill -9 loses at most the parts in flight. It is a hint, never the truth: every entry is checked
+against the bucket (ListParts) before a part is trusted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS multipart (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, upload_id TEXT NOT NULL, size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, part_size INTEGER NOT NULL, PRIMARY KEY (bucket, key)
+);
+CREATE TABLE IF NOT EXISTS parts (
+    upload_id TEXT NOT NULL, number INTEGER NOT NULL, etag TEXT NOT NULL,
+    PRIMARY KEY (upload_id, number)
+);
+"""
+
+
+@dataclass
+class JournalEntry:
+    key: str
+    upload_id: str
+    size: int
+    sha256: str
+    part_size: int
+    parts: dict[int, str] = field(default_factory=dict)  # part number -> ETag (no quotes)
+
+
+class Journal:
+    """Thread-safe; ``Journal(None)`` lives in memory for this run only."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self._lock = threading.Lock()
+        target = ":memory:"
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            target = str(directory / "transfers.sqlite")
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def get(self, bucket: str, key: str) -> JournalEntry | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT upload_id, size, sha256, part_size FROM multipart WHERE bucket=? AND key=?",
+                (bucket, key),
+            ).fetchone()
+            if row is None:
+                return None
+            parts = self._db.execute(
+                "SELECT number, etag FROM parts WHERE upload_id=?", (row[0],)
+            ).fetchall()
+        return JournalEntry(key, row[0], row[1], row[2], row[3], dict(parts))
+
+    def begin(self, bucket: str, entry: JournalEntry) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO multipart VALUES (?, ?, ?, ?, ?, ?)",
+                (bucket, entry.key, entry.upload_id, entry.size, entry.sha256, entry.part_size),
+            )
+
+    def add_part(self, upload_id: str, number: int, etag: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (upload_id, number, etag)
+            )
+
+    def end(self, bucket: str, key: str) -> None:
+        """Forget the key's upload (completed, aborted or unknown to the server)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT upload_id FROM multipart WHERE bucket=? AND key=?", (bucket, key)
+            ).fetchone()
+            if row is not None:
+                self._db.execute("DELETE FROM parts WHERE upload_id=?", (row[0],))
+            self._db.execute("DELETE FROM multipart WHERE bucket=? AND key=?", (bucket, key))
+
+    def upload_ids(self, bucket: str) -> dict[str, str]:
+        """Key -> journaled upload id: the uploads a later run may still resume."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, upload_id FROM multipart WHERE bucket=?", (bucket,)
+            ).fetchall()
+        return dict(rows)

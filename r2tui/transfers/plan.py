@@ -1,0 +1,164 @@
+"""What an upload run will do, decided before any byte is sent: upload, copy or skip per key."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from r2tui.compare import Report, State
+from r2tui.digests import multipart_threshold, part_size_for
+from r2tui.errors import ConfigError
+from r2tui.library import Library
+from r2tui.scan import LocalFile
+from r2tui.transfers.events import Action
+
+MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    key: str
+    path: Path | None
+    size: int
+    action: Action
+    source_key: str | None = None  # for COPY: the key that already holds this content
+    reason: str = ""  # why: "missing", "changed", "already stored", ...
+
+
+@dataclass
+class UploadPlan:
+    items: list[PlanItem]
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (key, same content as)
+    unreadable: dict[str, str] = field(default_factory=dict)  # key -> why it cannot be read
+
+    @property
+    def uploads(self) -> int:
+        return sum(1 for i in self.items if i.action is Action.UPLOAD)
+
+    @property
+    def copies(self) -> int:
+        return sum(1 for i in self.items if i.action is Action.COPY)
+
+    @property
+    def skips(self) -> int:
+        return sum(1 for i in self.items if i.action is Action.SKIP)
+
+    @property
+    def bytes_to_send(self) -> int:
+        return sum(i.size for i in self.items if i.action is Action.UPLOAD)
+
+    @property
+    def class_a_ops(self) -> int:
+        """Billed write operations, estimated: PUT or create + parts + complete; copies alike."""
+        return sum(_class_a(i) for i in self.items)
+
+
+def _class_a(item: PlanItem) -> int:
+    if item.action is Action.SKIP:
+        return 0
+    limit = multipart_threshold() if item.action is Action.UPLOAD else MAX_COPY_SIZE + 1
+    if item.size < limit:
+        return 1
+    return 2 + -(-item.size // part_size_for(item.size))
+
+
+def plan_uploads(
+    library: Library, keys: Iterable[str] | None = None, *, report: Report | None = None
+) -> UploadPlan:
+    """Plan the upload of ``keys`` (None: everything missing or changed).
+
+    Hashes the files to send (through the hash cache), so that content already stored under
+    another key is copied server-side instead of sent again.
+    """
+    local = library.scan_local()
+    if local is None:
+        raise ConfigError(
+            "uploading needs the local library: pass --local PATH or set R2_LOCAL_ROOT"
+        )
+    if report is None:
+        report = library.report(local)
+    states = {k: s for c in report.all_reports for k, s in c.problems.items()}
+    items: list[PlanItem] = []
+    to_send: list[tuple[LocalFile, str]] = []
+    wanted = sorted(local.files) if keys is None else _normalised(keys)
+    for key in wanted:
+        file = local.files.get(key)
+        state = states.get(key, State.SYNCED)
+        if file is not None and state in (State.MISSING, State.CHANGED):
+            to_send.append((file, state.value))
+        elif keys is not None:
+            items.append(PlanItem(key, file.path if file else None, file.size if file else 0,
+                                  Action.SKIP, reason=_skip_reason(file, state)))
+    plan = UploadPlan(items)
+    unreadable = _hash(library, [f for f, _ in to_send])
+    plan.unreadable = unreadable
+    index = _content_index(library, local.files, states, {f.key for f, _ in to_send})
+    _add_sends(plan, to_send, index)
+    plan.items.sort(key=lambda i: i.key)
+    return plan
+
+
+def _normalised(keys: Iterable[str]) -> list[str]:
+    return sorted({unicodedata.normalize("NFC", k) for k in keys})
+
+
+def _skip_reason(file: LocalFile | None, state: State) -> str:
+    if file is None:
+        return "not in the local library"
+    if state is State.UNVERIFIED:
+        return "unverified: same size, content not provable without a download"
+    return "already stored"
+
+
+def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
+    unreadable: dict[str, str] = {}
+
+    def failed(file: LocalFile, exc: OSError) -> None:
+        unreadable[file.key] = f"cannot read {file.path}: {exc.strerror or exc}"
+
+    library.hasher.digest_all(files, failed)
+    return unreadable
+
+
+def _content_index(
+    library: Library, files: dict[str, LocalFile], states: dict[str, State], sending: set[str]
+) -> dict[str, str]:
+    """SHA-256 -> a key whose object holds that content (checked again before copying).
+
+    Upload records first, then synced local files (stronger evidence wins the slot). Keys about
+    to be overwritten are not sources.
+    """
+    index: dict[str, str] = {}
+    for record in library.store.upload_records(library.settings.bucket).values():
+        if record.key not in sending and record.size > 0:
+            index[record.sha256] = record.key
+    synced: dict[str, str] = {}
+    for key in sorted(files):
+        file = files[key]
+        if key in states or key in sending or file.size == 0:
+            continue
+        digests = file.digests or library.hasher.cached(file)
+        if digests is not None:
+            synced.setdefault(digests.sha256, key)
+    return index | synced
+
+
+def _add_sends(
+    plan: UploadPlan, to_send: list[tuple[LocalFile, str]], index: dict[str, str]
+) -> None:
+    """Upload each distinct content once; copy the rest from where it is (or will be)."""
+    first_local: dict[str, str] = {}
+    for file, reason in sorted(to_send, key=lambda pair: pair[0].key):
+        sha = file.digests.sha256 if file.digests and file.size > 0 else None
+        source = index.get(sha) if sha else None
+        if sha and source is None and sha in first_local:
+            source = first_local[sha]
+        if sha and source is not None:
+            plan.items.append(PlanItem(file.key, file.path, file.size, Action.COPY, source, reason))
+            plan.duplicates.append((file.key, source))
+            continue
+        if sha:
+            first_local[sha] = file.key
+        plan.items.append(PlanItem(file.key, file.path, file.size, Action.UPLOAD, reason=reason))
