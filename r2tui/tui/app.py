@@ -1,0 +1,74 @@
+"""The Textual app: composition, bindings and routing only; the screens and widgets do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from r2tui.errors import ConfigError, R2TuiError, StorageError
+from r2tui.library import Library
+from r2tui.settings import Settings
+from r2tui.tui.commands import APP_COMMANDS, SCREEN_COMMANDS
+from r2tui.tui.screens.dialogs import ConfirmScreen
+from r2tui.tui.screens.main import MainScreen
+
+BANNER_GROUPS = ("report", "level:")
+
+
+class R2TuiApp(App[int]):
+    CSS_PATH = "r2tui.tcss"
+    TITLE = "r2tui"
+    BINDINGS = [command.binding() for command in APP_COMMANDS]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.main = MainScreen(library)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main
+
+    def on_unmount(self) -> None:
+        self.library.close()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in SCREEN_COMMANDS:
+            yield SystemCommand(command.label, command.help,
+                                partial(self.main.run_action, command.action))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are turned into what the user sees."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        message = error.message if isinstance(error, R2TuiError) else (
+            f"{type(error).__name__}: {error}"
+        )
+        if isinstance(error, StorageError | ConfigError) and worker.group.startswith(BANNER_GROUPS):
+            self.main.show_error(message)
+        self.notify(message, title="Error", severity="error", timeout=8)
+
+    async def action_quit(self) -> None:
+        panel = self.main.transfers
+        if not panel.running:
+            self.exit(0)
+            return
+
+        def answer(quit_now: bool | None) -> None:
+            if quit_now:
+                panel.cancel()
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("Uploads are running. Cancel them and quit?",
+                                       yes="Cancel uploads and quit"), answer)
+
+
+def build_app(settings: Settings) -> R2TuiApp:
+    """The one factory: the CLI, the demo, the tests, the snapshots and the screenshots use it."""
+    return R2TuiApp(Library(settings))

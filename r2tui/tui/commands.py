@@ -1,0 +1,66 @@
+"""Every user action in one table: bindings, the help screen and the command palette use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    key: str
+    action: str
+    label: str
+    help: str
+    id: str
+    show: bool = True
+    display: str = ""
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.label, show=self.show, id=self.id,
+                       key_display=self.display or None)
+
+
+SCREEN_COMMANDS: tuple[Command, ...] = (
+    Command("space", "toggle_select", "Select", "Select or unselect the highlighted file",
+            "select", show=False, display="space"),
+    Command("m", "select_missing", "Select missing",
+            "Select every missing or changed file in the highlighted category "
+            "(everywhere at the root)", "select-missing", display="m"),
+    Command("u", "upload", "Upload", "Show the upload plan for the selection, then upload",
+            "upload", display="u"),
+    Command("c", "copy_signed", "Signed URL",
+            "Copy a signed URL for the highlighted object (default expiry)", "copy-signed",
+            display="c"),
+    Command("C", "copy_signed_choose", "Signed URL…",
+            "Copy a signed URL valid for 15 min, 1 h, 1 day or 7 days", "copy-signed-expiry",
+            show=False, display="C"),
+    Command("p", "copy_public", "Public URL",
+            "Copy the public URL (cards and avatars only; videos are signed-only)",
+            "copy-public", display="p"),
+    Command("r", "refresh", "Refresh", "List the bucket and scan the local library again",
+            "refresh", display="r"),
+    Command("slash", "filter", "Filter", "Filter the trees by key", "filter", display="/"),
+    Command("o", "toggle_problems", "Problems only",
+            "Show only missing, changed and extra files", "problems", display="o"),
+    Command("t", "toggle_transfers", "Transfers", "Show or hide the transfers panel",
+            "transfers", show=False, display="t"),
+    Command("R", "retry_failed", "Retry failed", "Upload the failed files of the last batch again",
+            "retry", show=False, display="R"),
+    Command("x", "cancel_batch", "Cancel batch", "Cancel the running upload batch", "cancel",
+            show=False, display="x"),
+    Command("question_mark", "help", "Help", "Show this keymap", "help", display="?"),
+)
+
+APP_COMMANDS: tuple[Command, ...] = (
+    Command("q", "quit", "Quit", "Quit (asks first while uploads run)", "quit", display="q"),
+)
+
+OTHER_KEYS: tuple[Command, ...] = (
+    Command("", "", "", "Expand or collapse a folder; '… load more' lists the next page",
+            "open", display="enter"),
+    Command("", "", "", "Move between the trees, the dashboard and the panels", "focus",
+            display="tab"),
+    Command("", "", "", "Command palette: every action by name", "palette", display="ctrl+p"),
+)

@@ -1,0 +1,62 @@
+"""Rich text for counts, states and bars, shared by the trees, the dashboard and the panels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from r2tui.compare import CategoryReport, State
+
+STATE_MARKS: dict[State, tuple[str, str]] = {
+    State.MISSING: ("✗ missing", "bold red"),
+    State.CHANGED: ("≠ changed", "bold yellow"),
+    State.EXTRA: ("+ extra", "magenta"),
+    State.UNVERIFIED: ("? unverified", "dim"),
+}
+
+
+def badge(report: CategoryReport, has_local: bool) -> Text:
+    """``441/441 ✓``, ``440/441 · 1 missing``, ``3 extra``: a category's counts at a glance."""
+    t = report.tally
+    if report.category is None:
+        return Text(f"{t.remote} uncategorised", style="magenta")
+    problems = [(t.extra, "extra", "magenta")]
+    if has_local:
+        problems[:0] = [(t.missing, "missing", "red"), (t.changed, "changed", "yellow")]
+    counts = f"{t.present}/{t.expected}"
+    if t.present == t.expected and not any(n for n, _, _ in problems):
+        return Text(f"{counts} ✓", style="green")
+    text = Text(counts, style="bold" if t.present < t.expected else "")
+    for n, word, style in problems:
+        if n:
+            text.append(" · ")
+            text.append(f"{n} {word}", style=style)
+    return text
+
+
+def state_mark(state: State | None) -> Text:
+    if state is None:
+        return Text("")
+    label, style = STATE_MARKS[state]
+    return Text(label, style=style)
+
+
+def bar(done: int, total: int, width: int = 10, *, clean: bool = True) -> Text:
+    """A text progress bar with its percentage, rounded down (99.97 % never shows 100)."""
+    ratio = 1.0 if total <= 0 else min(done / total, 1.0)
+    filled = int(ratio * width)
+    style = "green" if ratio >= 1 and clean else "yellow"
+    text = Text("█" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" {int(ratio * 100):3d}%")
+    return text
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

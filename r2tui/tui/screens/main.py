@@ -1,0 +1,298 @@
+"""The main screen: the two trees, the details pane, the dashboard and the transfers panel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Tree
+from textual.worker import get_current_worker
+
+from r2tui.errors import ConfigError, UsageError
+from r2tui.library import Library
+from r2tui.transfers import plan_uploads
+from r2tui.tui.clipboard import copy
+from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
+from r2tui.tui.messages import PlanReady, ReportLoaded, SignedUrlReady
+from r2tui.tui.screens.dialogs import ExpiryScreen
+from r2tui.tui.screens.help import HelpScreen
+from r2tui.tui.screens.plan import PlanScreen
+from r2tui.tui.view import ViewState
+from r2tui.tui.widgets.bucket_tree import BucketTree
+from r2tui.tui.widgets.dashboard import Dashboard
+from r2tui.tui.widgets.details import Details
+from r2tui.tui.widgets.lazy_tree import Entry, Kind, LazyTree
+from r2tui.tui.widgets.local_tree import LocalTree
+from r2tui.tui.widgets.summary import ErrorBanner, Summary
+from r2tui.tui.widgets.transfers import TransfersPanel
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [command.binding() for command in SCREEN_COMMANDS]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.view = ViewState(library.settings.layout)
+        self.last_tree: LazyTree | None = None
+
+    def compose(self) -> ComposeResult:
+        root = self.library.local_root
+        yield Header(icon="◆")
+        yield ErrorBanner(id="error")
+        yield Summary("Comparing the bucket with the local library…", id="summary")
+        yield Input(placeholder="filter keys (enter to keep, esc to clear)", id="filter")
+        with Horizontal(id="browser"):
+            yield BucketTree(self.library, self.view)
+            yield LocalTree(root.resolve() if root else None, self.view)
+            yield Details(self.library, self.view)
+        yield Dashboard(self.view)
+        yield TransfersPanel()
+        yield Footer()
+
+    @property
+    def transfers(self) -> TransfersPanel:
+        return self.query_one(TransfersPanel)
+
+    def on_mount(self) -> None:
+        self.title = "r2tui"
+        self.sub_title = f"bucket {self.library.settings.bucket}"
+        self.query_one(BucketTree).focus()
+        self.load_report()
+
+    # --- the report -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def load_report(self) -> None:
+        report = self.library.report()
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReportLoaded(report))
+
+    def on_report_loaded(self, message: ReportLoaded) -> None:
+        self.view.set_report(message.report)
+        self.query_one(ErrorBanner).clear()
+        self.query_one(Dashboard).loading = False
+        self._show_counts()
+        for tree in self.query(LazyTree):
+            tree.rerender()
+
+    def _show_counts(self) -> None:
+        assert self.view.report is not None
+        self.query_one(Dashboard).show(self.view.report)
+        self.query_one(Summary).show(self.view.report)
+        self.query_one(Details).counts_changed()
+
+    def show_error(self, message: str) -> None:
+        """Called by the app's error routing for storage and configuration failures."""
+        self.query_one(ErrorBanner).show(message)
+        self.query_one(Dashboard).loading = False
+
+    # --- highlight, selection ------------------------------------------------------------
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        if isinstance(event.control, LazyTree):
+            self.last_tree = event.control
+        if event.node.data is not None:
+            self.query_one(Details).show_entry(event.node.data)
+
+    def on_lazy_tree_selection_toggled(self, message: LazyTree.SelectionToggled) -> None:
+        self._toggle(message.key)
+
+    def _toggle(self, key: str) -> None:
+        selected = self.view.selected
+        selected.symmetric_difference_update({key})
+        self._relabel([key])
+        self.notify_selection()
+
+    def _relabel(self, keys: list[str] | None) -> None:
+        for tree in self.query(LazyTree):
+            tree.relabel(keys)
+
+    def notify_selection(self) -> None:
+        count = len(self.view.selected)
+        self.query_one(Summary).border_subtitle = f"{count} selected" if count else ""
+
+    def highlighted_entry(self) -> Entry | None:
+        tree = self.last_tree
+        node = tree.cursor_node if tree is not None else None
+        return node.data if node is not None else None
+
+    def highlighted_key(self) -> str | None:
+        entry = self.highlighted_entry()
+        if entry is None or entry.kind is not Kind.FILE:
+            self.notify("Highlight a file in one of the trees first.", severity="warning")
+            return None
+        return entry.key
+
+    def action_toggle_select(self) -> None:
+        entry = self.highlighted_entry()
+        if entry is not None and entry.kind is Kind.FILE:
+            self._toggle(entry.key)
+
+    def action_select_missing(self) -> None:
+        keys, where = self._uploadable_here()
+        if not keys:
+            self.notify(f"Nothing missing or changed {where}.")
+            return
+        self.view.selected.update(keys)
+        self._relabel(None)
+        self.notify_selection()
+        self.notify(f"Selected {len(keys)} missing or changed file(s) {where}.")
+
+    def _uploadable_here(self) -> tuple[list[str], str]:
+        view = self.view
+        if isinstance(self.focused, Dashboard):
+            found, category = self.query_one(Dashboard).highlighted_category()
+            if found:
+                name = category.name if category else "uncategorised"
+                return view.uploadable(category), f"in {name}"
+        entry = self.highlighted_entry()
+        if entry is None or entry.key == "":
+            return view.uploadable(everywhere=True), "anywhere"
+        if entry.kind is Kind.DIR:
+            everywhere = view.uploadable(everywhere=True)
+            return [k for k in everywhere if k.startswith(entry.key)], f"under {entry.key}"
+        category = view.layout.category_of(entry.key)
+        name = category.name if category else "uncategorised"
+        return view.uploadable(category), f"in {name}"
+
+    # --- upload --------------------------------------------------------------------------
+
+    def action_upload(self) -> None:
+        if not self.view.selected:
+            self.notify("Nothing selected: space selects a file, m every missing or changed one.",
+                        severity="warning")
+            return
+        self.make_plan(sorted(self.view.selected))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
+    def make_plan(self, keys: list[str]) -> None:
+        plan = plan_uploads(self.library, keys, report=self.view.report)
+        self.post_message(PlanReady(plan))
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        def start(confirmed: bool | None) -> None:
+            if confirmed:
+                self.transfers.start(self.library, message.plan)
+
+        self.app.push_screen(PlanScreen(message.plan), start)
+
+    def on_transfers_panel_object_landed(self, message: TransfersPanel.ObjectLanded) -> None:
+        self.view.land(message.key, message.size)
+        self._show_counts()
+        self.query_one(BucketTree).landed(message.key, message.size)
+        categories = [p for c in self.view.layout for p in c.prefixes]
+        self.query_one(LocalTree).relabel([message.key, *categories])
+
+    def on_transfers_panel_batch_done(self, message: TransfersPanel.BatchDone) -> None:
+        summary = message.summary
+        severity = "information" if summary.ok else "warning"
+        self.notify(f"Upload finished: {summary.uploaded} uploaded, {summary.copied} copied, "
+                    f"{summary.failed} failed.", severity=severity)
+        self.load_report()
+
+    def action_toggle_transfers(self) -> None:
+        panel = self.transfers
+        panel.display = not panel.display
+
+    def action_retry_failed(self) -> None:
+        failed = sorted(self.transfers.failures)
+        if failed:
+            self.make_plan(failed)
+
+    def action_cancel_batch(self) -> None:
+        self.transfers.cancel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        panel = self.transfers if self.is_mounted else None
+        if action == "cancel_batch":
+            return panel is not None and panel.running
+        if action == "retry_failed":
+            return panel is not None and bool(panel.failures) and not panel.running
+        return True
+
+    # --- URLs ----------------------------------------------------------------------------
+
+    def action_copy_signed(self) -> None:
+        key = self.highlighted_key()
+        if key is not None:
+            self.sign(key, self.library.settings.expires)
+
+    def action_copy_signed_choose(self) -> None:
+        key = self.highlighted_key()
+        if key is not None:
+            self.app.push_screen(
+                ExpiryScreen(key), lambda expires: expires and self.sign(key, expires)
+            )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="url")
+    def sign(self, key: str, expires: int) -> None:
+        url = self.library.signed_url(key, expires)
+        self.post_message(SignedUrlReady(key, url, expires))
+
+    def on_signed_url_ready(self, message: SignedUrlReady) -> None:
+        copy(self.app, message.url)
+        until = datetime.now() + timedelta(seconds=message.expires)
+        self.notify(f"Signed URL for {message.key} copied; valid until "
+                    f"{until:%Y-%m-%d %H:%M}.", title="Copied")
+
+    def action_copy_public(self) -> None:
+        key = self.highlighted_key()
+        if key is None:
+            return
+        try:
+            url = self.library.public_url(key)
+        except (UsageError, ConfigError) as exc:
+            self.notify(exc.message, title="No public URL", severity="warning")
+            return
+        copy(self.app, url)
+        self.notify(f"Public URL for {key} copied; it does not expire.", title="Copied")
+
+    # --- view ----------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.query_one(ErrorBanner).clear()
+        self.query_one(Dashboard).loading = True
+        self.load_report()
+        for tree in self.query(LazyTree):
+            if tree.is_ready:
+                tree.relist()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.view.filter = event.value.strip()
+        for tree in self.query(LazyTree):
+            tree.rerender()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = bool(field.value)
+        (self.last_tree or self.query_one(BucketTree)).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        field = self.query_one("#filter", Input)
+        if event.key == "escape" and field.has_focus:
+            field.value = ""
+            self.filter_done()
+
+    def action_toggle_problems(self) -> None:
+        self.view.problems_only = not self.view.problems_only
+        for tree in self.query(LazyTree):
+            tree.rerender()
+        if self.view.report is not None:
+            self._show_counts()
+        self.sub_title = f"bucket {self.library.settings.bucket}" + (
+            " · problems only" if self.view.problems_only else ""
+        )
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen([*SCREEN_COMMANDS, *APP_COMMANDS, *OTHER_KEYS]))

@@ -1,0 +1,63 @@
+"""The upload plan, shown before anything is sent: files, bytes, copies instead of uploads."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label
+
+from r2tui.status_text import size
+from r2tui.transfers import Action, UploadPlan
+
+SHOWN_ITEMS = 200
+
+
+class PlanScreen(ModalScreen[bool]):
+    """Dismisses True when the user starts the upload."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Start", id="plan-start"),
+        Binding("n,escape", "answer(False)", "Cancel", id="plan-cancel"),
+    ]
+
+    def __init__(self, plan: UploadPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        with Vertical(id="plan-dialog"):
+            yield Label("Upload plan", id="plan-title")
+            yield Label(self._summary(), id="plan-summary")
+            table: DataTable[str] = DataTable(id="plan-items", cursor_type="row")
+            table.add_columns("Action", "Key", "Size", "Note")
+            for item in plan.items[:SHOWN_ITEMS]:
+                note = f"copy of {item.source_key}" if item.source_key else item.reason
+                table.add_row(item.action.value, item.key, size(item.size), note)
+            yield table
+            with Horizontal(id="plan-buttons"):
+                yield Button("Start upload (y)", variant="success", id="start",
+                             disabled=not (plan.uploads or plan.copies))
+                yield Button("Cancel (n)", id="cancel")
+
+    def _summary(self) -> str:
+        p = self.plan
+        lines = [
+            f"{p.uploads} file(s) to upload, {size(p.bytes_to_send)} to send",
+            f"{p.copies} server-side copies instead of uploads (same content already there)",
+            f"{p.skips} skipped · about {p.class_a_ops} Class A operations",
+        ]
+        if len(p.items) > SHOWN_ITEMS:
+            lines.append(f"(first {SHOWN_ITEMS} of {len(p.items)} items listed)")
+        if not (p.uploads or p.copies):
+            lines.append("Nothing to send.")
+        return "\n".join(lines)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(event.button.id == "start")
+
+    def action_answer(self, answer: bool) -> None:
+        sends = any(i.action is not Action.SKIP for i in self.plan.items)
+        self.dismiss(answer and sends)

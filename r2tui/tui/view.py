@@ -1,0 +1,103 @@
+"""What the screen shows: the latest report, the selection, the filter, and key lookups."""
+
+from __future__ import annotations
+
+from r2tui.compare import CategoryReport, Report, State
+from r2tui.layout import Category, Layout
+
+UPLOADABLE = (State.MISSING, State.CHANGED)
+PROBLEMS = (State.MISSING, State.CHANGED, State.EXTRA)
+
+
+def parent_of(key: str) -> str:
+    """The folder prefix a key sits in: ``videos/intros/a.mp4`` -> ``videos/intros/``."""
+    return key[: key.rfind("/") + 1]
+
+
+def ancestors(key: str) -> list[str]:
+    """Every folder prefix above ``key``, the root ``""`` included."""
+    found = [""]
+    end = key.find("/")
+    while end >= 0:
+        found.append(key[: end + 1])
+        end = key.find("/", end + 1)
+    return found
+
+
+class ViewState:
+    """Shared by the trees, the dashboard and the screen; mutated on the UI thread only."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.report: Report | None = None
+        self.selected: set[str] = set()
+        self.filter = ""
+        self.problems_only = False
+        self._states: dict[str, State] = {}
+        self._problem_dirs: set[str] = set()
+
+    def set_report(self, report: Report) -> None:
+        self.report = report
+        self._reindex()
+
+    def _reindex(self) -> None:
+        assert self.report is not None
+        self._states = {}
+        for category_report in self.report.all_reports:
+            self._states.update(category_report.problems)
+        self._problem_dirs = {
+            prefix
+            for key, state in self._states.items()
+            if state in PROBLEMS
+            for prefix in ancestors(key)
+        }
+
+    def state_of(self, key: str) -> State | None:
+        return self._states.get(key)
+
+    def missing_in(self, prefix: str) -> list[str]:
+        """Missing keys directly in the folder ``prefix`` (shown as ghosts in the bucket tree)."""
+        return sorted(
+            k for k, s in self._states.items() if s is State.MISSING and parent_of(k) == prefix
+        )
+
+    def category_report(self, category: Category | None) -> CategoryReport | None:
+        return self.report.report_for(category) if self.report else None
+
+    def is_uncategorised_dir(self, prefix: str) -> bool:
+        """No category lives at, above or below this folder."""
+        return not any(
+            p and (p.startswith(prefix) or prefix.startswith(p))
+            for c in self.layout
+            for p in c.prefixes
+        )
+
+    def shows_file(self, key: str) -> bool:
+        if self.filter and self.filter.casefold() not in key.casefold():
+            return False
+        return not self.problems_only or self._states.get(key) in PROBLEMS
+
+    def shows_dir(self, prefix: str) -> bool:
+        return not self.problems_only or prefix in self._problem_dirs
+
+    def uploadable(self, category: Category | None = None, everywhere: bool = False) -> list[str]:
+        """Missing or changed keys in ``category`` (or in every category)."""
+        if self.report is None:
+            return []
+        reports = self.report.all_reports if everywhere else [self.report.report_for(category)]
+        return sorted(k for r in reports for k in r.keys_in(*UPLOADABLE))
+
+    def land(self, key: str, size: int) -> None:
+        """An upload or copy finished: count the object as present right away."""
+        if self.report is None:
+            return
+        target = self.report.report_for(self.layout.category_of(key))
+        state = target.problems.pop(key, None)
+        if state is State.MISSING:
+            target.tally.missing -= 1
+            target.tally.remote += 1
+            target.tally.remote_bytes += size
+        elif state is State.CHANGED:
+            target.tally.changed -= 1
+        self.selected.discard(key)
+        self._reindex()
