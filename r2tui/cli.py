@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("--public", action="store_true", help="the public URL (cards and avatars)")
     url.add_argument("--expires", metavar="DURATION", help="e.g. 900, 15m, 1h, 7d (default 1h)")
 
+    _add_transfer_commands(command)
+
     demo = sub.add_parser("demo", help="run the app on an embedded local S3 server")
     demo.add_argument("--no-tui", action="store_true", help="print the status instead of the TUI")
     demo.set_defaults(handler=_demo)
@@ -137,3 +139,33 @@ def _demo(args: argparse.Namespace, _: Any) -> int:
     from r2tui.demo import run_demo
 
     return run_demo(tui=not args.no_tui)
+
+
+def _add_transfer_commands(command: Callable[[str, Command, str], argparse.ArgumentParser]) -> None:
+    upload = command("upload", _upload, "upload what is missing or changed (resumable)")
+    upload.add_argument("targets", nargs="*", metavar="PREFIX|PATH",
+                        help="bucket prefixes or local files/folders to narrow the upload to")
+    upload.add_argument("--auto", action="store_true", help="everything missing or changed")
+    upload.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
+    upload.add_argument("--workers", type=int, metavar="N", help="parallel requests (default 10)")
+    upload.add_argument("--json", action="store_true", help="one JSON object per event")
+    upload.add_argument("--adopt", action="store_true",
+                        help="add sha256 metadata in place to stored objects lacking it")
+    validate = command("validate", _validate, "check local files against the bucket")
+    validate.add_argument("--deep", action="store_true", help="read every object back and hash it")
+    validate.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _upload(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.transfers.commands import upload_command
+
+    return upload_command(
+        settings, args.targets, auto=args.auto, dry_run=args.dry_run, workers=args.workers,
+        as_json=args.json, adopt_metadata=args.adopt,
+    )
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.transfers.commands import validate_command
+
+    return validate_command(settings, deep=args.deep, as_json=args.json)

@@ -14,9 +14,9 @@ from r2tui.digests import Digests, multipart_threshold
 from r2tui.library import Library
 from r2tui.scan import ChangedWhileReading, LocalFile
 from r2tui.state import UploadRecord
-from r2tui.storage import describe, make_client
+from r2tui.storage import describe
 from r2tui.transfers.cleanup import abort_orphans
-from r2tui.transfers.context import JobError, TransferContext
+from r2tui.transfers.context import JobError, transfer_context
 from r2tui.transfers.copy import holds_content, server_copy
 from r2tui.transfers.events import (
     Action,
@@ -28,7 +28,6 @@ from r2tui.transfers.events import (
     JobStarted,
     Summary,
 )
-from r2tui.transfers.journal import Journal
 from r2tui.transfers.localfile import changed, ensure_unchanged, snapshot
 from r2tui.transfers.multipart import upload_multipart
 from r2tui.transfers.plan import PlanItem, UploadPlan
@@ -89,28 +88,18 @@ class Batch:
         return self.summary
 
     def _run_jobs(self, sends: list[PlanItem]) -> None:
-        settings = self.library.settings
-        client = make_client(settings, max_pool=self.workers * 2 + 2, retries=0)
-        journal = Journal(settings.state_path())
-        parts = ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-part")
-        self._ctx = TransferContext(
-            client, settings, journal, self.retry, self._cancel,
-            threading.BoundedSemaphore(self.workers), parts,
-        )
         planned = {i.key for i in sends}
         # Copies from a key uploaded in this batch wait until that upload is done.
         later = [i for i in sends if i.action is Action.COPY and i.source_key in planned]
         first = [i for i in sends if i not in later]
-        try:
+        settings = self.library.settings
+        with transfer_context(settings, self.workers, self.retry, self._cancel) as self._ctx:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
                 list(jobs.map(self._run_job, first))
                 list(jobs.map(self._run_job, later))
             if any(i.size >= multipart_threshold() for i in sends):
                 with contextlib.suppress(ClientError, BotoCoreError):
                     abort_orphans(self._ctx, planned)
-        finally:
-            parts.shutdown(wait=True)
-            journal.close()
 
     def _run_job(self, item: PlanItem) -> None:
         if self._cancel.is_set():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from r2tui.settings import Settings
-from r2tui.storage import S3Client
+from r2tui.storage import S3Client, make_client
 from r2tui.transfers.journal import Journal
 from r2tui.transfers.retry import RetryPolicy, with_retries
 
@@ -51,3 +52,20 @@ class TransferContext:
                 return fn()
 
         return with_retries(attempt, self.policy, self.cancel)
+
+
+@contextmanager
+def transfer_context(
+    settings: Settings, workers: int, policy: RetryPolicy, cancel: threading.Event
+) -> Iterator[TransferContext]:
+    """A context with its own client (botocore retries off: ``policy`` is the only layer)."""
+    client = make_client(settings, max_pool=workers * 2 + 2, retries=0)
+    journal = Journal(settings.state_path())
+    parts = ThreadPoolExecutor(workers, thread_name_prefix="r2tui-part")
+    try:
+        yield TransferContext(
+            client, settings, journal, policy, cancel, threading.BoundedSemaphore(workers), parts
+        )
+    finally:
+        parts.shutdown(wait=True)
+        journal.close()

@@ -11,7 +11,7 @@ from r2tui.compare import Report, State
 from r2tui.digests import multipart_threshold, part_size_for
 from r2tui.errors import ConfigError
 from r2tui.library import Library
-from r2tui.scan import LocalFile
+from r2tui.scan import LocalFile, LocalLibrary
 from r2tui.transfers.events import Action
 
 MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
@@ -65,14 +65,19 @@ def _class_a(item: PlanItem) -> int:
 
 
 def plan_uploads(
-    library: Library, keys: Iterable[str] | None = None, *, report: Report | None = None
+    library: Library,
+    keys: Iterable[str] | None = None,
+    *,
+    report: Report | None = None,
+    local: LocalLibrary | None = None,
 ) -> UploadPlan:
     """Plan the upload of ``keys`` (None: everything missing or changed).
 
     Hashes the files to send (through the hash cache), so that content already stored under
-    another key is copied server-side instead of sent again.
+    another key is copied server-side instead of sent again. ``local`` (the scan ``report`` was
+    made from) saves a second scan.
     """
-    local = library.scan_local()
+    local = local or library.scan_local()
     if local is None:
         raise ConfigError(
             "uploading needs the local library: pass --local PATH or set R2_LOCAL_ROOT"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from r2tui.inventory import head
+from r2tui.inventory import ObjectDetails, head
 from r2tui.transfers.context import JobError, TransferContext
 
 
+def head_object(ctx: TransferContext, key: str) -> ObjectDetails:
+    """HEAD ``key`` (a Class B read) with the transfer retries."""
+    return ctx.call(lambda: head(ctx.client, ctx.bucket, key))
+
+
 def confirm(ctx: TransferContext, key: str, size: int, etag: str) -> None:
-    """HEAD ``key`` (a Class B read) and compare; a JobError says what does not match."""
-    details = ctx.call(lambda: head(ctx.client, ctx.bucket, key))
+    """Compare the stored object with what was sent; a JobError says what does not match."""
+    details = head_object(ctx, key)
     if details.size != size:
         raise JobError(f"the bucket holds {details.size} bytes for {key}, expected {size}")
     if etag and details.etag != etag:

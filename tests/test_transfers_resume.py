@@ -1,0 +1,123 @@
+"""Resume: kill -9 mid multipart, rerun without re-sending stored parts; stale and stray uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from r2tui.library import Library
+from r2tui.sample import content_for
+from r2tui.settings import Settings
+from r2tui.transfers import Batch, plan_uploads
+from r2tui.transfers.journal import Journal, JournalEntry
+from tests.support.servers import (
+    TEST_ACCESS_KEY,
+    TEST_SECRET_KEY,
+    Delay,
+    MotoServer,
+    RequestInfo,
+    S3Proxy,
+)
+
+BIG = "videos/intros/big.mp4"
+MiB = 1024 * 1024
+
+
+def cli_env(endpoint: str, bucket: str, root: Path, state: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "R2_", "R2TUI_"))}
+    env.update(
+        R2_ENDPOINT=endpoint, R2_ACCESS_KEY_ID=TEST_ACCESS_KEY,
+        R2_SECRET_ACCESS_KEY=TEST_SECRET_KEY, R2_BUCKET=bucket, R2_LOCAL_ROOT=str(root),
+        R2TUI_STATE_DIR=str(state),
+    )
+    return env
+
+
+def write_big(root: Path, size: int = 20 * MiB) -> bytes:
+    data = content_for(BIG, video_size=size)[:size]
+    path = root / BIG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return data
+
+
+def part(number: int) -> Callable[[RequestInfo], bool]:
+    return lambda info: info.operation == "UploadPart" and info.query.get("partNumber") == str(
+        number
+    )
+
+
+def test_kill_9_mid_multipart_then_rerun_sends_only_missing_parts(
+    moto_server: MotoServer, proxy: S3Proxy, admin: Any, bucket: str, library_root: Path,
+    tmp_path: Path,
+) -> None:
+    data = write_big(library_root)  # parts of 8 + 8 + 4 MiB
+    state = tmp_path / "state"
+    with S3Proxy(moto_server.url) as doomed:  # its own proxy: stopping it drops the held part
+        doomed.add_fault(part(3), Delay(60))
+        child = subprocess.Popen(
+            [sys.executable, "-m", "r2tui", "upload", "--auto", "--workers", "3"],
+            env=cli_env(doomed.url, bucket, library_root, state), cwd=tmp_path,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while doomed.count(operation="UploadPart", status=200) < 2:
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.5)  # let the client journal the confirmed parts
+        child.kill()
+        child.wait()
+    journal = Journal(state)
+    entry = journal.get(bucket, BIG)
+    journal.close()
+    assert entry is not None and sorted(entry.parts) == [1, 2]
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "r2tui", "upload", "--auto", "--json"],
+        env=cli_env(proxy.url, bucket, library_root, state), cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout.splitlines()[-1])
+    assert summary["event"] == "summary" and summary["uploaded"] == 1
+    assert summary["bytes_sent"] == 4 * MiB
+    sent = proxy.records(operation="UploadPart")
+    assert [r.query["partNumber"] for r in sent] == ["3"]
+    assert proxy.count(operation="ListParts") == 1
+    assert proxy.count(operation="CreateMultipartUpload") == 0
+    assert admin.get_object(Bucket=bucket, Key=BIG)["Body"].read() == data
+    assert admin.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_forgotten_upload_starts_over_and_strays_are_aborted(
+    proxy: S3Proxy, admin: Any, bucket: str, library_root: Path,
+    make_settings: Callable[..., Settings],
+) -> None:
+    data = write_big(library_root, 12 * MiB)
+    settings = make_settings()
+    # A journaled upload the server no longer knows, and a stray one the journal never saw.
+    forgotten = admin.create_multipart_upload(Bucket=bucket, Key=BIG)["UploadId"]
+    admin.abort_multipart_upload(Bucket=bucket, Key=BIG, UploadId=forgotten)
+    admin.create_multipart_upload(Bucket=bucket, Key=BIG)
+    journal = Journal(settings.state_path())
+    sha = hashlib.sha256(data).hexdigest()
+    journal.begin(bucket, JournalEntry(BIG, forgotten, len(data), sha, 8 * MiB, {1: "0" * 32}))
+    journal.close()
+    proxy.clear()
+    library = Library(settings)
+    summary = Batch(library, plan_uploads(library)).run()
+    library.close()
+    assert summary.ok and summary.uploaded == 1
+    assert proxy.count(operation="ListParts") == 1
+    assert proxy.count(operation="CreateMultipartUpload") == 1
+    assert proxy.count(operation="AbortMultipartUpload") == 1
+    assert admin.get_object(Bucket=bucket, Key=BIG)["Body"].read() == data
+    assert admin.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
