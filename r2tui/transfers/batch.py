@@ -97,7 +97,8 @@ class Batch:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
                 list(jobs.map(self._run_job, first))
                 list(jobs.map(self._run_job, later))
-            if any(i.size >= multipart_threshold() for i in sends):
+            # Strays left by a cancelled run are for the next full run to clean up.
+            if not self.cancelled and any(i.size >= multipart_threshold() for i in sends):
                 with contextlib.suppress(ClientError, BotoCoreError):
                     abort_orphans(self._ctx, planned)
 

@@ -38,7 +38,6 @@ class TransferContext:
     cancel: threading.Event
     slots: threading.BoundedSemaphore
     parts: ThreadPoolExecutor
-    copy_limit: int = 5 * 1024**3  # largest CopyObject; above it, UploadPartCopy
 
     @property
     def bucket(self) -> str:

@@ -10,6 +10,8 @@ from r2tui.digests import Digests, part_size_for
 from r2tui.inventory import ObjectDetails, head
 from r2tui.transfers.context import TransferContext
 
+MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
+
 
 def server_copy(
     ctx: TransferContext, source: str, key: str, size: int, args: dict[str, object]
@@ -19,7 +21,7 @@ def server_copy(
     Returns the new object's ETag.
     """
     copy_source = {"Bucket": ctx.bucket, "Key": source}
-    if size <= ctx.copy_limit:
+    if size <= MAX_COPY_SIZE:
         response = ctx.call(
             lambda: ctx.client.copy_object(
                 Bucket=ctx.bucket, Key=key, CopySource=copy_source, MetadataDirective="REPLACE",

@@ -30,13 +30,17 @@ def read_range(path: Path, offset: int, length: int) -> bytes:
     return data
 
 
-def ensure_unchanged(file: LocalFile) -> None:
-    """Raise unless the file still has the size and mtime it had when the job began."""
+def is_unchanged(file: LocalFile) -> bool:
+    """Does the file still have the size and mtime it had when the job began?"""
     try:
         st = file.path.stat()
     except OSError:
-        raise changed(file.path) from None
-    if st.st_size != file.size or st.st_mtime_ns != file.mtime_ns:
+        return False
+    return st.st_size == file.size and st.st_mtime_ns == file.mtime_ns
+
+
+def ensure_unchanged(file: LocalFile) -> None:
+    if not is_unchanged(file):
         raise changed(file.path)
 
 

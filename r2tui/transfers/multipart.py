@@ -21,7 +21,7 @@ from r2tui.scan import LocalFile
 from r2tui.transfers.context import JobError, TransferContext
 from r2tui.transfers.copy import abort_quietly
 from r2tui.transfers.journal import JournalEntry
-from r2tui.transfers.localfile import changed, ensure_unchanged, read_range
+from r2tui.transfers.localfile import changed, is_unchanged, read_range
 from r2tui.transfers.properties import content_md5, object_args
 from r2tui.transfers.retry import Cancelled, error_code
 
@@ -45,15 +45,17 @@ def upload_multipart(
 def _upload(ctx: TransferContext, file: LocalFile, digests: Digests, progress: Progress) -> str:
     part_size = part_size_for(file.size)
     entry = resume(ctx, file, digests, part_size) or _create(ctx, file, digests, part_size)
-    progress(sum(_part_length(file.size, part_size, n) for n in entry.parts), False)
+    resumed = sum(_part_length(file.size, part_size, n) for n in entry.parts)
+    if resumed:
+        progress(resumed, False)
     count = -(-file.size // part_size)
     _send_parts(ctx, file, entry, [n for n in range(1, count + 1) if n not in entry.parts],
                 progress)
     etags = [entry.parts[n] for n in range(1, count + 1)]
-    if etag_of_parts([bytes.fromhex(e) for e in etags]) != digests.mpu_etag:
-        _discard(ctx, file.key, entry.upload_id)
+    sent_etag = etag_of_parts([bytes.fromhex(e) for e in etags])
+    if sent_etag != digests.mpu_etag or not is_unchanged(file):
+        _discard(ctx, file.key, entry.upload_id)  # its parts mix old and new content
         raise changed(file.path)
-    ensure_unchanged(file)
     return _complete(ctx, file, entry, etags, digests)
 
 

@@ -12,9 +12,8 @@ from r2tui.digests import multipart_threshold, part_size_for
 from r2tui.errors import ConfigError
 from r2tui.library import Library
 from r2tui.scan import LocalFile, LocalLibrary
+from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
-
-MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
 
 
 @dataclass(frozen=True)
