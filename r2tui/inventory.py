@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,19 +60,69 @@ def _object(item: dict) -> RemoteObject:
     )
 
 
-def iter_objects(client: S3Client, bucket: str, prefix: str = "") -> Iterator[RemoteObject]:
-    """Every object under ``prefix``, page by page: memory stays bounded whatever the size."""
+def iter_pages(client: S3Client, bucket: str, prefix: str = "") -> Iterator[list[RemoteObject]]:
+    """The objects under ``prefix``, a page (up to 1,000) at a time."""
     token: str | None = None
     while True:
         kwargs = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": PAGE_SIZE}
         if token:
             kwargs["ContinuationToken"] = token
         page = client.list_objects_v2(**kwargs)
-        for item in page.get("Contents", ()):
-            yield _object(item)
+        yield [_object(item) for item in page.get("Contents", ())]
         token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
         if not token:
             return
+
+
+def iter_objects(client: S3Client, bucket: str, prefix: str = "") -> Iterator[RemoteObject]:
+    """Every object under ``prefix``, page by page: memory stays bounded whatever the size."""
+    for page in iter_pages(client, bucket, prefix):
+        yield from page
+
+
+class Prefetched:
+    """Iterate objects whose pages are fetched in a background thread meanwhile.
+
+    The queue holds at most ``depth`` pages, so memory stays bounded; errors are raised in the
+    caller's thread; ``close()`` (or leaving the iteration) stops the thread at its next page.
+    """
+
+    def __init__(self, pages: Iterator[list[RemoteObject]], depth: int = 8) -> None:
+        self._pages = pages
+        self._queue: queue.Queue[list[RemoteObject] | BaseException | None] = queue.Queue(depth)
+        self._stop = threading.Event()
+        threading.Thread(target=self._fetch, name="r2tui-list", daemon=True).start()
+
+    def _put(self, item: list[RemoteObject] | BaseException | None) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _fetch(self) -> None:
+        try:
+            for page in self._pages:
+                if self._stop.is_set():
+                    return
+                self._put(page)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            self._put(exc)
+        finally:
+            self._put(None)
+
+    def __iter__(self) -> Iterator[RemoteObject]:
+        try:
+            while (item := self._queue.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield from item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def list_level(

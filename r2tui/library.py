@@ -7,7 +7,14 @@ from pathlib import Path
 
 from r2tui.compare import Report, compare
 from r2tui.errors import NotFoundError
-from r2tui.inventory import Level, ObjectDetails, head, iter_objects, list_level
+from r2tui.inventory import (
+    Level,
+    ObjectDetails,
+    Prefetched,
+    head,
+    iter_pages,
+    list_level,
+)
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
@@ -51,20 +58,29 @@ class Library:
 
     def report(self, local: LocalLibrary | None = None) -> Report:
         """Compare the whole bucket with the local library (scanned now unless given)."""
-        if local is None:
-            local = self.scan_local()
         s = self.settings
         with storage_errors(s):
+            remote = self.iter_objects()  # listing starts now, while the disk is scanned
+            try:
+                if local is None:
+                    local = self.scan_local()
+            except BaseException:
+                remote.close()
+                raise
             return compare(
                 s.layout,
                 s.bucket,
-                iter_objects(self.client, s.bucket),
+                remote,
                 local=local,
                 hasher=self.hasher if local is not None else None,
                 records=self.store.upload_records(s.bucket) if local is not None else None,
                 head=self.head,
                 workers=s.workers,
             )
+
+    def iter_objects(self) -> Prefetched:
+        """Every object in the bucket; pages are fetched in the background from this call on."""
+        return Prefetched(iter_pages(self.client, self.settings.bucket))
 
     def head(self, key: str) -> ObjectDetails:
         with storage_errors(self.settings, key=key):

@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -52,12 +52,14 @@ def make_client(
         response_checksum_validation="when_required",
         tcp_keepalive=True,
     )
-    session = boto3.session.Session()
+    # botocore directly: importing boto3 (and s3transfer with it) costs a tenth of a second
+    # at every start of a headless command.
+    session = botocore.session.get_session()
     # Listings carry a timestamp per key; botocore parses them with dateutil, which costs more
     # than everything else in a status run. ISO 8601 from S3 needs only fromisoformat.
-    parsers = session._session.get_component("response_parser_factory")
+    parsers = session.get_component("response_parser_factory")
     parsers.set_parser_defaults(timestamp_parser=parse_timestamp)
-    return session.client(
+    return session.create_client(
         "s3",
         endpoint_url=settings.endpoint_url,
         aws_access_key_id=settings.access_key_id,

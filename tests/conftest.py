@@ -41,11 +41,9 @@ def s3_proxy(moto_server: MotoServer) -> Iterator[S3Proxy]:
 @pytest.fixture
 def proxy(s3_proxy: S3Proxy) -> Iterator[S3Proxy]:
     """The session's proxy with its records and faults cleared for this test."""
-    s3_proxy.clear()
-    s3_proxy.online = True
+    s3_proxy.reset()
     yield s3_proxy
-    s3_proxy.clear()
-    s3_proxy.online = True
+    s3_proxy.reset()
 
 
 @pytest.fixture
