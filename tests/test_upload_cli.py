@@ -1,0 +1,111 @@
+"""``r2tui upload``: usage, exit codes, narrowing by prefix or path, dry run, JSON and line logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from r2tui.cli import main
+from r2tui.sample import content_for
+from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, Respond, S3Proxy
+
+KEYS = ["videos/intros/a.mp4", "videos/weekly/b.mp4", "photos/quotes/c.png", "upload_log.txt"]
+
+
+@pytest.fixture
+def env(
+    monkeypatch: pytest.MonkeyPatch, proxy: S3Proxy, bucket: str, library_root: Path,
+    tmp_path: Path,
+) -> Path:
+    for key in KEYS:
+        path = library_root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content_for(key))
+    values = {
+        "R2_ENDPOINT": proxy.url, "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
+        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY, "R2_BUCKET": bucket,
+        "R2_LOCAL_ROOT": str(library_root), "R2TUI_STATE_DIR": str(tmp_path / "state"),
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return library_root
+
+
+def stored(admin: Any, bucket: str) -> list[str]:
+    return sorted(o["Key"] for o in admin.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def test_upload_without_auto_or_targets_is_a_usage_error(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["upload"]) == 2
+    assert "--auto" in capsys.readouterr().err
+
+
+def test_wrong_credentials_exit_3_with_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("R2_SECRET_ACCESS_KEY", "not-the-secret")
+    assert main(["upload", "--auto"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "R2_SECRET_ACCESS_KEY" in err
+    assert "Traceback" not in err and "not-the-secret" not in err
+
+
+def test_missing_bucket_exits_3(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("R2_BUCKET", "no-such-bucket-here")
+    assert main(["validate"]) == 3
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_dry_run_sends_nothing_and_prints_the_plan(
+    env: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["upload", "--auto", "--dry-run", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["uploads"] == len(KEYS) and plan["class_a_ops"] == len(KEYS)
+    assert proxy.count(operation="PutObject") == 0
+
+
+def test_prefix_and_path_narrow_the_upload(
+    env: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["upload", "videos/intros"]) == 0
+    assert stored(admin, bucket) == ["videos/intros/a.mp4"]
+    assert main(["upload", str(env / "photos"), str(env / "upload_log.txt")]) == 0
+    assert stored(admin, bucket) == ["photos/quotes/c.png", "upload_log.txt",
+                                     "videos/intros/a.mp4"]
+    out = capsys.readouterr().out
+    assert "uploaded photos/quotes/c.png" in out and "uploaded 2, copied 0" in out
+
+
+def test_json_lines_end_with_the_summary_and_rerun_skips(
+    env: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["upload", "--auto", "--json", "--workers", "2"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {e["event"] for e in lines} >= {"job_started", "job_finished", "summary"}
+    summary = lines[-1]
+    assert summary["event"] == "summary" and summary["uploaded"] == len(KEYS)
+    assert summary["bytes_sent"] == sum(len(content_for(k)) for k in KEYS)
+    proxy.clear()
+    assert main(["upload", "--auto", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert (summary["uploaded"], summary["skipped"], summary["bytes_sent"]) == (0, 0, 0)
+    assert proxy.count(operation="PutObject") == 0
+
+
+def test_a_failed_item_exits_1_and_the_others_go_on(
+    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proxy.add_fault(lambda info: info.operation == "PutObject" and info.key == KEYS[2],
+                    Respond(403, "AccessDenied", "denied"), times=None)
+    assert main(["upload", "--auto"]) == 1
+    out = capsys.readouterr().out
+    assert f"FAILED   {KEYS[2]}: access denied" in out and "failed 1" in out
+    assert len(stored(admin, bucket)) == len(KEYS) - 1
