@@ -132,7 +132,9 @@ def _url(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tui(args: argparse.Namespace, settings: Settings) -> int:
-    return _status(argparse.Namespace(json=False), settings)
+    from r2tui.tui.app import build_app
+
+    return build_app(settings).run() or int(ExitCode.OK)
 
 
 def _demo(args: argparse.Namespace, _: Any) -> int:

@@ -176,6 +176,10 @@ def _run(settings: Settings, tui: bool) -> int:
     from r2tui.library import Library
     from r2tui.status_text import render_status
 
+    if tui:
+        from r2tui.tui.app import build_app
+
+        return build_app(settings).run() or int(ExitCode.OK)
     library = Library(settings)
     try:
         report = library.report()

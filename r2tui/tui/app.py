@@ -7,12 +7,12 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from r2tui.errors import ConfigError, R2TuiError, StorageError
 from r2tui.library import Library
 from r2tui.settings import Settings
 from r2tui.tui.commands import APP_COMMANDS, SCREEN_COMMANDS
+from r2tui.tui.messages import WorkerErrored
 from r2tui.tui.screens.dialogs import ConfirmScreen
 from r2tui.tui.screens.main import MainScreen
 
@@ -41,10 +41,10 @@ class R2TuiApp(App[int]):
             yield SystemCommand(command.label, command.help,
                                 partial(self.main.run_action, command.action))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_worker_errored(self, message: WorkerErrored) -> None:
         """The one place worker failures are turned into what the user sees."""
-        worker = event.worker
-        if event.state is not WorkerState.ERROR or worker.error is None:
+        worker = message.worker
+        if worker.error is None:
             return
         error = worker.error
         message = error.message if isinstance(error, R2TuiError) else (

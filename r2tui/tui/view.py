@@ -61,6 +61,16 @@ class ViewState:
             k for k, s in self._states.items() if s is State.MISSING and parent_of(k) == prefix
         )
 
+    def folders_in(self, prefix: str) -> set[str]:
+        """Sub-folders of ``prefix`` that should exist: category prefixes and missing keys'."""
+        paths = [p for c in self.layout for p in c.prefixes]
+        paths += [k for k, s in self._states.items() if s is State.MISSING]
+        return {
+            path[: path.index("/", len(prefix)) + 1]
+            for path in paths
+            if path.startswith(prefix) and "/" in path[len(prefix) :]
+        }
+
     def category_report(self, category: Category | None) -> CategoryReport | None:
         return self.report.report_for(category) if self.report else None
 

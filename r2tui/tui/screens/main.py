@@ -16,7 +16,7 @@ from r2tui.library import Library
 from r2tui.transfers import plan_uploads
 from r2tui.tui.clipboard import copy
 from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
-from r2tui.tui.messages import PlanReady, ReportLoaded, SignedUrlReady
+from r2tui.tui.messages import PlanReady, ReportLoaded, ReportsWorkerErrors, SignedUrlReady
 from r2tui.tui.screens.dialogs import ExpiryScreen
 from r2tui.tui.screens.help import HelpScreen
 from r2tui.tui.screens.plan import PlanScreen
@@ -30,7 +30,7 @@ from r2tui.tui.widgets.summary import ErrorBanner, Summary
 from r2tui.tui.widgets.transfers import TransfersPanel
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [command.binding() for command in SCREEN_COMMANDS]
 
     def __init__(self, library: Library) -> None:
@@ -258,8 +258,7 @@ class MainScreen(Screen[None]):
         self.query_one(Dashboard).loading = True
         self.load_report()
         for tree in self.query(LazyTree):
-            if tree.is_ready:
-                tree.relist()
+            tree.relist()
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -19,12 +19,16 @@ class BucketTree(LazyTree):
         return Page(level.prefixes, files, level.next_token)
 
     def extra_entries(self, entry: Entry) -> list[Entry]:
+        """Folders and files the bucket should hold but does not (yet): shown as ghosts."""
         listed = {child.key for child in entry.children}
-        return [
+        folders = sorted(self.view.folders_in(entry.key) - listed)
+        ghosts = [Entry(Kind.DIR, key, in_bucket=False) for key in folders]
+        ghosts += [
             Entry(Kind.FILE, key, in_bucket=False)
             for key in self.view.missing_in(entry.key)
             if key not in listed
         ]
+        return ghosts
 
     def landed(self, key: str, size: int) -> None:
         """An object arrived: turn its ghost into a real entry."""

@@ -25,6 +25,7 @@ from r2tui.library import Library
 from r2tui.status_text import size
 from r2tui.storage import storage_errors
 from r2tui.tui.format import badge
+from r2tui.tui.messages import ReportsWorkerErrors
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.lazy_tree import Entry, Kind
 
@@ -37,7 +38,7 @@ TWIN_TEXT = {
 }
 
 
-class Details(VerticalScroll):
+class Details(ReportsWorkerErrors, VerticalScroll):
     @dataclass
     class DetailsLoaded(Message):
         key: str

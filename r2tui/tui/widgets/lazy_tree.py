@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from r2tui.status_text import size as human_size
 from r2tui.tui.format import badge, state_mark
+from r2tui.tui.messages import ReportsWorkerErrors
 from r2tui.tui.view import ViewState
 
 PAGE = 1000
@@ -55,7 +56,7 @@ class Page:
     next_token: str | None
 
 
-class LazyTree(Tree[Entry]):
+class LazyTree(ReportsWorkerErrors, Tree[Entry]):
     """Subclasses say how to fetch one page of a folder; this class does the rest."""
 
     BINDINGS = [

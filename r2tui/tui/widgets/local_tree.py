@@ -16,9 +16,11 @@ class LocalTree(LazyTree):
         self.local_root = root
         self.border_title = "Local library"
 
-    def on_mount(self) -> None:
-        if self.local_root is not None:
-            self.relist()
+    def relist(self) -> None:
+        if self.local_root is not None and self.local_root.is_dir():
+            super().relist()
+        elif self.local_root is not None:
+            self.root.set_label(f"{self.local_root.name} (folder not found)")
 
     def fetch(self, prefix: str, token: str | None) -> Page:
         """One page of a local folder; the token is the offset into its sorted listing."""

@@ -17,6 +17,7 @@ from r2tui.transfers import (
     Batch,
     BatchFinished,
     BatchProgress,
+    Event,
     JobCancelled,
     JobFailed,
     JobFinished,
@@ -25,11 +26,11 @@ from r2tui.transfers import (
     Summary,
     UploadPlan,
 )
-from r2tui.transfers.events import Event
 from r2tui.tui.format import bar, duration
+from r2tui.tui.messages import ReportsWorkerErrors
 
 
-class TransfersPanel(Vertical):
+class TransfersPanel(ReportsWorkerErrors, Vertical):
     @dataclass
     class EngineEvent(Message):
         """One event from the engine's threads; progress supersedes older progress."""
