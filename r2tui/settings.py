@@ -12,6 +12,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from r2tui.costs import Prices
 from r2tui.errors import ConfigError
 from r2tui.layout import Layout, layout_from_config
 
@@ -89,6 +90,7 @@ class Settings:
     expires: int = DEFAULT_EXPIRES
     workers: int = DEFAULT_WORKERS
     cache_control: str = DEFAULT_CACHE_CONTROL
+    prices: Prices = field(default_factory=Prices)
     layout: Layout = field(default_factory=lambda: layout_from_config(None, ""), repr=False)
 
     @property
@@ -193,6 +195,7 @@ def load_settings(
         expires=parse_expires(setting("expires") or DEFAULT_EXPIRES),
         workers=_workers(setting("workers") or DEFAULT_WORKERS),
         cache_control=str(setting("cache_control") or DEFAULT_CACHE_CONTROL),
+        prices=_prices(config.get("prices", {}), source),
         layout=layout_from_config(config, source),
     )
 
@@ -282,6 +285,20 @@ def _url(value: str, name: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value):
         raise ConfigError(f"invalid {name} {value!r}: expected an http:// or https:// URL")
     return value
+
+
+def _prices(table: Any, source: str) -> Prices:
+    """``[prices]`` of the config file: any of Prices' fields, non-negative numbers."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: prices: must be a table")
+    known = set(Prices.__dataclass_fields__)
+    for name, value in table.items():
+        if name not in known:
+            fields = ", ".join(sorted(known))
+            raise ConfigError(f"{source}: prices.{name}: unknown field (one of {fields})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{source}: prices.{name}: must be a number >= 0, got {value!r}")
+    return Prices(**{k: float(v) for k, v in table.items()})
 
 
 def _workers(value: Any) -> int:

@@ -1286,7 +1286,10 @@ class S3Proxy:
             disables verification (every request is forwarded unauthenticated).
         region: if given, the credential scope must name this region; otherwise any
             region (R2 uses ``auto``) is accepted.
-        reject_acl: ``x-amz-acl`` header or ``PUT ?acl`` -> 501 NotImplemented.
+        reject_acl: an ``x-amz-acl`` header other than ``private`` or ``PUT ?acl`` -> 501
+            NotImplemented. R2 has no ACLs: ``public-read`` fails there, while the
+            ``private`` that django-storages sends with ``AWS_DEFAULT_ACL=private`` is what
+            R2 does anyway and the web app's uploads work with it.
         reject_aws_chunked: ``Content-Encoding: aws-chunked`` -> 400 InvalidRequest.
         reject_trailer: an ``x-amz-trailer`` header -> 400 InvalidRequest.
         reject_streaming_payload: ``x-amz-content-sha256: STREAMING-...`` -> 400.
@@ -1614,7 +1617,10 @@ class S3Proxy:
             return (_first_header(headers, name) or "").strip()
 
         query = _decode_query(urlsplit(target).query)
-        if self.reject_acl and ("x-amz-acl" in headers or (method == "PUT" and "acl" in query)):
+        acl = first("x-amz-acl").lower()
+        if self.reject_acl and (
+            acl not in ("", "private") or (method == "PUT" and "acl" in query)
+        ):
             raise S3Error(501, "NotImplemented", "ACLs are not supported")
         encodings = {e.strip().lower() for e in first("content-encoding").split(",")}
         if self.reject_aws_chunked and "aws-chunked" in encodings:
