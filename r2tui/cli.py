@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_transfer_commands(command)
 
+    env = command("env", _env, "print the web app's deployment settings for this bucket")
+    env.add_argument("--format", choices=("dotenv", "render", "django"), default="dotenv",
+                     help="dotenv (default), render (render.yaml envVars) or django (STORAGES)")
+    env.add_argument("--show-secrets", action="store_true",
+                     help="print the secret access key instead of ********")
+
     demo = sub.add_parser("demo", help="run the app on an embedded local S3 server")
     demo.add_argument("--no-tui", action="store_true", help="print the status instead of the TUI")
     demo.set_defaults(handler=_demo)
@@ -108,7 +114,9 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         library.close()
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        data = report.to_json()
+        data["storage_month_usd"] = round(settings.prices.storage_month(data["remote_bytes"]), 4)
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(render_status(report, settings))
     for issue in report.local_issues:
@@ -128,6 +136,15 @@ def _url(args: argparse.Namespace, settings: Settings) -> int:
         return int(ExitCode.OK)
     expires = parse_expires(args.expires) if args.expires else settings.expires
     print(library.signed_url(key, expires))
+    return int(ExitCode.OK)
+
+
+def _env(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.deploy import render
+
+    if args.show_secrets and sys.stdout.isatty():
+        print("r2tui: warning: printing the secret access key", file=sys.stderr)
+    print(render(settings, args.format, show_secrets=args.show_secrets), end="")
     return int(ExitCode.OK)
 
 

@@ -141,6 +141,8 @@ class Report:
             "changed": t.changed,
             "extra": t.extra,
             "unverified": t.unverified,
+            "local_bytes": t.local_bytes,
+            "remote_bytes": t.remote_bytes,
             "percent": self.percent,
             "present": self.present,
             "complete": self.complete,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import humanize
 
 from r2tui.compare import CategoryReport, Report, Tally
+from r2tui.costs import storage_line
 from r2tui.settings import Settings
 
 _COLUMNS = ("Category", "Prefix", "Expected", "Local", "Remote", "Missing", "Changed",
@@ -63,7 +64,7 @@ def render_status(report: Report, settings: Settings) -> str:
         if index == len(rows) - 1:
             lines.append("  ".join("-" * w for w in widths))
         lines.append("  ".join(cells).rstrip())
-    lines += ["", summary_line(report)]
+    lines += ["", summary_line(report), storage_line(settings.prices, report.totals.remote_bytes)]
     return "\n".join(lines)
 
 

@@ -79,13 +79,25 @@ def test_status_json(env: dict[str, str], filled: list[str]) -> None:
     assert (intros["expected"], intros["local"], intros["remote"], intros["missing"]) == (
         15, 1, 0, 1)
     assert data["percent"] == round(4 * 10000 // 3346 / 100, 2)
+    assert data["storage_month_usd"] == 0  # a few kB: inside the free tier
+
+
+def test_env_prints_deployment_settings_with_the_secret_masked(env: dict[str, str]) -> None:
+    result = r2tui(env, "env")
+    assert result.returncode == 0 and TEST_SECRET_KEY not in result.stdout
+    assert f"AWS_S3_ENDPOINT_URL={env['R2_ENDPOINT']}" in result.stdout
+    assert "R2_SECRET_ACCESS_KEY=********" in result.stdout
+    shown = r2tui(env, "env", "--show-secrets", "--format", "render")
+    assert f'value: "{TEST_SECRET_KEY}"' in shown.stdout
 
 
 def test_status_table(env: dict[str, str], filled: list[str]) -> None:
     result = r2tui(env, "status")
     assert result.returncode == 1
     assert "Trainer intros" in result.stdout and "videos/intros/" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("0.11 % (4/3346) · 1 missing")
+    summary, cost = result.stdout.strip().splitlines()[-2:]
+    assert summary.startswith("0.11 % (4/3346) · 1 missing")
+    assert cost.startswith("storage 0.00 GB: $0.00/month")
     assert result.stderr == ""
 
 
