@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -121,3 +122,31 @@ def test_forgotten_upload_starts_over_and_strays_are_aborted(
     assert proxy.count(operation="AbortMultipartUpload") == 1
     assert admin.get_object(Bucket=bucket, Key=BIG)["Body"].read() == data
     assert admin.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_ctrl_c_cancels_promptly_with_the_journal_consistent(
+    proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path
+) -> None:
+    write_big(library_root)
+    state = tmp_path / "state"
+    proxy.add_fault(lambda info: info.operation == "UploadPart", Delay(1.0), times=None)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "r2tui", "upload", "--auto", "--workers", "1"],
+        env=cli_env(proxy.url, bucket, library_root, state), cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while proxy.count(operation="UploadPart", status=200) < 1:
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.02)
+    interrupted = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+
+    assert child.returncode == 130 and time.monotonic() - interrupted < 5, (out, err)
+    assert "cancelling" in err and "Traceback" not in err
+    assert "cancelled 1" in out  # the part in flight finished, the last one never started
+    journal = Journal(state)
+    entry = journal.get(bucket, BIG)
+    journal.close()
+    assert entry is not None and 1 <= len(entry.parts) < 3

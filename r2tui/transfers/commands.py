@@ -47,9 +47,9 @@ def upload_command(
         if dry_run:
             _print_plan(plan, as_json)
             return int(ExitCode.OK)
-        summary, seconds = _run(library, plan, as_json)
+        summary, seconds, interrupted = _run(library, plan, as_json)
         adopted = adopt(library, report, local, set(keys) if keys else None) if (
-            adopt_metadata and not summary.cancelled) else None
+            adopt_metadata and not interrupted) else None
     finally:
         library.close()
     if not as_json:
@@ -57,7 +57,7 @@ def upload_command(
     failed = bool(adopted and adopted.failures)
     if adopted is not None:
         _print_adopted(adopted, as_json)
-    if summary.cancelled:
+    if interrupted:
         return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if summary.ok and not failed else ExitCode.FAILED)
 
@@ -98,8 +98,11 @@ def _print_plan(plan: UploadPlan, as_json: bool) -> None:
         print("\n".join(plan_lines(plan)))
 
 
-def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, float]:
-    """Run the batch in a thread so Ctrl-C here cancels it cleanly (exit 130 after)."""
+def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, float, bool]:
+    """Run the batch in a thread so Ctrl-C here cancels it cleanly (exit 130 after).
+
+    Waits on an Event, not Thread.join: a join interrupted by Ctrl-C can return early.
+    """
     if as_json:
         listener = JsonLog(sys.stdout)
     elif sys.stderr.isatty():
@@ -108,16 +111,25 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, fl
         listener = LineLog(sys.stdout)
     batch = Batch(library, plan, on_event=listener)
     started = time.monotonic()
-    thread = threading.Thread(target=batch.run, name="r2tui-batch", daemon=True)
-    thread.start()
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            batch.run()
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="r2tui-batch", daemon=True).start()
+    interrupted = False
     try:
-        while thread.is_alive():
-            thread.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
+        interrupted = True
         print("r2tui: cancelling: finishing the requests in flight...", file=sys.stderr)
         batch.cancel()
-        thread.join()
-    return batch.summary, time.monotonic() - started
+        done.wait()
+    return batch.summary, time.monotonic() - started, interrupted
 
 
 def _print_adopted(result: AdoptResult, as_json: bool) -> None:

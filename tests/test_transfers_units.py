@@ -1,0 +1,69 @@
+"""Transfer engine pieces without a server: throttled progress, rendering, headless import."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from r2tui.transfers import Action, BatchProgress, JobProgress, PlanItem, UploadPlan
+from r2tui.transfers.console import LiveBars, bar
+from r2tui.transfers.events import Event, JobFinished, JobStarted
+from r2tui.transfers.progress import ProgressTracker
+from r2tui.transfers.properties import content_type_for
+
+MiB = 1024 * 1024
+
+
+def test_progress_events_are_throttled_but_the_end_is_always_reported() -> None:
+    now = [0.0]
+    events: list[Event] = []
+    tracker = ProgressTracker(events.append, 1000 * 1000, 1, clock=lambda: now[0])
+    for _ in range(1000):  # 1,000 chunks in 0.5 s of fake time
+        now[0] += 0.0005
+        tracker.advance("k", 1000 * 1000, 1000, True)
+    jobs = [e for e in events if isinstance(e, JobProgress)]
+    totals = [e for e in events if isinstance(e, BatchProgress)]
+    assert len(jobs) <= 7 and jobs[-1].bytes_done == 1000 * 1000
+    assert len(totals) <= 6
+    tracker.file_done("k")
+    tracker.finish()
+    last = [e for e in events if isinstance(e, BatchProgress)][-1]
+    assert (last.files_done, last.bytes_done, last.eta_seconds) == (1, 1000 * 1000, 0.0)
+    assert last.bytes_per_second > 0
+
+
+def test_live_bars_redraw_in_place() -> None:
+    out = io.StringIO()
+    bars = LiveBars(out)
+    bars(JobStarted("videos/a.mp4", 100, Action.UPLOAD))
+    bars(BatchProgress(50, 100, 0, 1, 1024.0, 0.05))
+    bars(JobFinished("videos/a.mp4", Action.UPLOAD, 100))
+    text = out.getvalue()
+    assert "\x1b[" in text and "ETA 0 s" in text and "uploaded videos/a.mp4" in text
+    assert bar(1, 4).endswith(" 25.0%")
+
+
+def test_plan_counts_and_class_a_estimate() -> None:
+    plan = UploadPlan([
+        PlanItem("a.mp4", Path("a"), 20 * MiB, Action.UPLOAD, reason="missing"),  # 1 + 3 + 1
+        PlanItem("b.png", Path("b"), 10, Action.UPLOAD, reason="changed"),
+        PlanItem("c.png", Path("c"), 10, Action.COPY, "b.png", "missing"),
+        PlanItem("d.png", Path("d"), 10, Action.SKIP, reason="already stored"),
+    ])
+    assert (plan.uploads, plan.copies, plan.skips) == (2, 1, 1)
+    assert plan.bytes_to_send == 20 * MiB + 10 and plan.class_a_ops == 7
+
+
+def test_content_types() -> None:
+    assert content_type_for("videos/x/Тест 1.MP4") == "video/mp4"
+    assert content_type_for("photos/a.jpg") == "image/jpeg"
+    assert content_type_for("images/a.png") == "image/png"
+    assert content_type_for("blob.unknownext") == "application/octet-stream"
+
+
+def test_the_transfer_engine_and_commands_do_not_import_textual() -> None:
+    code = ("import sys, r2tui.transfers, r2tui.transfers.commands; "
+            "sys.exit('textual' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
