@@ -19,7 +19,7 @@ from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.dashboard import Dashboard
 from r2tui.tui.widgets.summary import ErrorBanner, Summary
-from tests.tui_support import drive, expand, highlight, settle
+from tests.test_tui_helpers import drive, expand, highlight, settle
 
 SCALE = 0.02  # every category, a few files each (intros, weekly, closing: one file)
 
@@ -32,7 +32,7 @@ def seeded(make_settings: Callable[..., Settings], bucket: str) -> tuple[Setting
 
 def row(app: R2TuiApp, category_id: str) -> list[str]:
     table = app.main.query_one(Dashboard)
-    return [str(cell) for cell in table.get_row(category_id)]
+    return [str(cell).strip() for cell in table.get_row(category_id)]
 
 
 def test_counts_per_category_in_dashboard_trees_and_summary(seeded: Any) -> None:

@@ -13,6 +13,7 @@ from r2tui.tui.view import ViewState
 
 COLUMNS = ("Category", "Expected", "Local", "Remote", "Missing", "Changed", "Extra", "Size",
            "Progress")
+WIDTHS = (26, 8, 6, 6, 7, 7, 5, 10, 15)
 UNCATEGORISED = "uncategorised"
 
 
@@ -23,8 +24,9 @@ class Dashboard(DataTable[Text | str]):
         self.border_title = "Categories"
 
     def on_mount(self) -> None:
-        for index, name in enumerate(COLUMNS):
-            self.add_column(name, key=name.lower(), width=28 if index == 0 else None)
+        for index, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True)):
+            label = name if index in (0, len(COLUMNS) - 1) else name.rjust(width)
+            self.add_column(label, key=name.lower(), width=width)
 
     def show(self, report: Report) -> None:
         """Rebuild the rows, keeping the cursor on the same category."""
@@ -56,20 +58,21 @@ def _has_problems(r: CategoryReport) -> bool:
 def _cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
     t = r.tally
 
-    def num(n: int, style: str, applies: bool = True) -> Text:
+    def num(column: int, n: int, style: str, applies: bool = True) -> Text:
+        width = WIDTHS[column]
         if not applies:
-            return Text("-", style="dim", justify="right")
-        return Text(str(n), style=style if n else "dim", justify="right")
+            return Text("-".rjust(width), style="dim")
+        return Text(str(n).rjust(width), style=style if n else "dim")
 
     uncategorised = r.category is None
     return [
         Text(r.name, style="magenta" if uncategorised else ""),
-        num(t.expected, "", not uncategorised),
-        num(t.local, "", has_local),
-        num(t.remote, ""),
-        num(t.missing, "bold red", has_local),
-        num(t.changed, "bold yellow", has_local),
-        num(t.extra, "magenta", has_local or uncategorised),
-        Text(size(t.remote_bytes), justify="right"),
+        num(1, t.expected, "", not uncategorised),
+        num(2, t.local, "", has_local),
+        num(3, t.remote, ""),
+        num(4, t.missing, "bold red", has_local),
+        num(5, t.changed, "bold yellow", has_local),
+        num(6, t.extra, "magenta", has_local or uncategorised),
+        Text(size(t.remote_bytes).rjust(WIDTHS[7])),
         Text("") if uncategorised else bar(t.present, t.expected, clean=not _has_problems(r)),
     ]

@@ -143,7 +143,11 @@ class LazyTree(ReportsWorkerErrors, Tree[Entry]):
             del self._by_key[key]
         node.remove_children()
         node.set_label(self.label_of(entry))
-        for child in [*entry.children, *self.extra_entries(entry)]:
+        extra = self.extra_entries(entry)
+        dirs = sorted((c for c in [*entry.children, *extra] if c.kind is Kind.DIR),
+                      key=lambda c: c.key)
+        files = [c for c in [*entry.children, *extra] if c.kind is Kind.FILE]
+        for child in [*dirs, *files]:
             if child.kind is Kind.DIR and self.view.shows_dir(child.key):
                 expand = child.expanded and child.loaded
                 added = node.add(self.label_of(child), child, expand=expand)
@@ -189,7 +193,8 @@ class LazyTree(ReportsWorkerErrors, Tree[Entry]):
         return text
 
     def dir_label(self, entry: Entry) -> Text:
-        text = Text(f"{entry.name}/" if entry.key else self.root_name, style="bold")
+        text = Text(f"{entry.name}/" if entry.key else self.root_name,
+                    style="bold" if entry.in_bucket else "dim")
         category = self.view.layout.category_of_prefix(entry.key)
         report = self.view.category_report(category) if category is not None else None
         if report is not None and self.view.report is not None:
