@@ -1,0 +1,119 @@
+"""Make the README screenshots from the real app against the demo's embedded S3 server.
+
+    .venv/bin/python scripts/screenshots.py [OUTPUT_DIR]
+
+Writes SVGs (and PNGs when ``rsvg-convert`` is installed) of the main screens to ``screenshots/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from r2tui.demo import demo_settings, embedded_server, seed
+from r2tui.tui.app import build_app
+from r2tui.tui.widgets.bucket_tree import BucketTree
+from r2tui.tui.widgets.lazy_tree import LazyTree
+
+SIZE = (140, 42)
+Steps = Callable[[Pilot[int]], Awaitable[None]]
+
+
+async def settle(pilot: Pilot[int], rounds: int = 6) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+
+async def open_folders(pilot: Pilot[int], tree: LazyTree, *prefixes: str) -> None:
+    for prefix in prefixes:
+        node = tree.node_for(prefix)
+        if node is not None:
+            node.expand()
+            await settle(pilot)
+
+
+async def main_screen(pilot: Pilot[int]) -> None:
+    tree = pilot.app.query_one(BucketTree)
+    await open_folders(pilot, tree, "videos/", "videos/intros/")
+    node = tree.node_for("videos/intros/")
+    if node is not None:
+        tree.move_cursor(node)
+
+
+async def preview(pilot: Pilot[int]) -> None:
+    tree = pilot.app.query_one(BucketTree)
+    await open_folders(pilot, tree, "images/", "images/avatars/")
+    node = tree.node_for("images/avatars/avatar Max Power 02.png")
+    if node is not None:
+        tree.move_cursor(node)
+    await pilot.pause(0.5)
+    await settle(pilot)
+
+
+async def upload_plan(pilot: Pilot[int]) -> None:
+    await pilot.press("m", "u")
+    await settle(pilot)
+
+
+async def transfers(pilot: Pilot[int]) -> None:
+    await upload_plan(pilot)
+    await pilot.press("y")
+    await settle(pilot, rounds=10)
+
+
+async def help_screen(pilot: Pilot[int]) -> None:
+    await pilot.press("question_mark")
+
+
+SHOTS: dict[str, Steps] = {
+    "main": main_screen,
+    "details-preview": preview,
+    "upload-plan": upload_plan,
+    "help": help_screen,
+    "transfers": transfers,  # last: the moto backend is shared in-process, and this one uploads
+}
+
+
+async def shoot(name: str, steps: Steps, out: Path) -> Path:
+    """A fresh server, library and app per shot, so each starts from the same state."""
+    with tempfile.TemporaryDirectory(prefix="r2tui-shot-") as tmp, embedded_server() as endpoint:
+        settings = demo_settings(endpoint, Path(tmp) / "library")
+        seed(settings, in_process=True)
+        app = build_app(settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await steps(pilot)
+            app.clear_notifications()
+            await pilot.pause(0.2)
+            return Path(app.save_screenshot(f"{name}.svg", str(out)))
+
+
+def to_png(svg: Path) -> None:
+    """rsvg-convert collapses leading no-break spaces unless told to preserve them."""
+    if shutil.which("rsvg-convert") is None:
+        return
+    text = svg.read_text(encoding="utf-8").replace("<svg ", '<svg xml:space="preserve" ', 1)
+    subprocess.run(["rsvg-convert", "-o", str(svg.with_suffix(".png"))], input=text.encode(),
+                   check=True)
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, steps in SHOTS.items():
+        svg = asyncio.run(shoot(name, steps, out))
+        to_png(svg)
+        print(f"wrote {svg}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
