@@ -58,8 +58,9 @@ class ExpiryScreen(ModalScreen[int | None]):
     DEFAULT_CSS = """
     ExpiryScreen { align: center middle; }
     ExpiryScreen > Vertical {
-        width: 50; height: auto; padding: 1 2; border: thick $accent; background: $surface;
+        width: 64; height: auto; padding: 1 2; border: thick $accent; background: $surface;
     }
+    ExpiryScreen Label { width: 100%; }
     ExpiryScreen OptionList { height: auto; margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="expiry-cancel")]
