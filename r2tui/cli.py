@@ -163,13 +163,20 @@ def _demo(args: argparse.Namespace, _: Any) -> int:
 def _add_transfer_commands(command: Callable[[str, Command, str], argparse.ArgumentParser]) -> None:
     upload = command("upload", _upload, "upload what is missing or changed (resumable)")
     upload.add_argument("targets", nargs="*", metavar="PREFIX|PATH",
-                        help="bucket prefixes or local files/folders to narrow the upload to")
+                        help="bucket prefixes or local files/folders to narrow the upload to; "
+                        "with --to, the files/folders (from anywhere) to import")
     upload.add_argument("--auto", action="store_true", help="everything missing or changed")
     upload.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
     upload.add_argument("--workers", type=int, metavar="N", help="parallel requests (default 10)")
     upload.add_argument("--json", action="store_true", help="one JSON object per event")
     upload.add_argument("--adopt", action="store_true",
                         help="add sha256 metadata in place to stored objects lacking it")
+    upload.add_argument("--to", metavar="PREFIX",
+                        help="import PATHs under this category prefix: key = PREFIX + the path "
+                        "relative to the folder given (or the file's name)")
+    upload.add_argument("--overwrite", action="store_true",
+                        help="with --to: replace a different object already at a key "
+                        "(default: a conflict, that item fails)")
     validate = command("validate", _validate, "check local files against the bucket")
     validate.add_argument("--deep", action="store_true", help="read every object back and hash it")
     validate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -180,7 +187,7 @@ def _upload(args: argparse.Namespace, settings: Settings) -> int:
 
     return upload_command(
         settings, args.targets, auto=args.auto, dry_run=args.dry_run, workers=args.workers,
-        as_json=args.json, adopt_metadata=args.adopt,
+        as_json=args.json, adopt_metadata=args.adopt, to=args.to, overwrite=args.overwrite,
     )
 
 

@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from r2tui.costs import Prices
 from r2tui.transfers import Action, BatchProgress, JobProgress, PlanItem, UploadPlan
-from r2tui.transfers.console import LiveBars, bar
+from r2tui.transfers.console import LiveBars, bar, plan_json, plan_summary
 from r2tui.transfers.events import Event, JobFinished, JobStarted
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import content_type_for
@@ -54,6 +57,32 @@ def test_plan_counts_and_class_a_estimate() -> None:
     ])
     assert (plan.uploads, plan.copies, plan.skips) == (2, 1, 1)
     assert plan.bytes_to_send == 20 * MiB + 10 and plan.class_a_ops == 7
+
+
+def test_plan_cost_from_the_price_table() -> None:
+    """Class A $4.50 per million; storage $0.015 per GB-month beyond 10 GB free."""
+    plan = UploadPlan([
+        # 80,000 MiB in 10,000 parts of 8 MiB: create + 10,000 parts + complete
+        PlanItem("videos/huge.mp4", Path("h"), 80_000 * MiB, Action.UPLOAD, reason="missing"),
+        PlanItem("photos/a.png", Path("a"), 2_000_000_000, Action.COPY, "p/b.png", "missing"),
+        PlanItem("photos/c.png", Path("c"), 500, Action.UPLOAD, reason="changed"),  # replaces
+        PlanItem("photos/d.png", Path("d"), 500, Action.SKIP, reason="already stored"),
+    ], stored_bytes=5_000_000_000)
+    cost = plan.cost(Prices())
+    assert cost.class_a_ops == 10_002 + 1 + 1
+    assert cost.operations_usd == pytest.approx(10_004 * 4.50 / 1_000_000)  # $0.045018
+    added = 80_000 * MiB + 2_000_000_000
+    assert cost.added_bytes == added
+    # before: 5 GB, all free; after: 90.886 GB, of which 80.886 GB are billed
+    assert cost.storage_month_usd == pytest.approx((5e9 + added - 10e9) / 1e9 * 0.015)
+    assert round(cost.storage_month_usd, 4) == 1.2133
+    data = plan_json(plan, Prices())
+    assert (data["class_a_ops"], data["operations_usd"], data["storage_month_usd"]) == (
+        10_004, 0.045018, 1.213291)
+    assert plan_summary(plan, Prices()).endswith(
+        "about 10004 Class A operations ($0.05), 80.0 GiB more storage (+$1.21/month)")
+    within_free_tier = UploadPlan(plan.items[2:], stored_bytes=0)
+    assert within_free_tier.cost(Prices()).storage_month_usd == 0
 
 
 def test_content_types() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from r2tui.cli import main
 from r2tui.sample import content_for
+from r2tui.transfers.console import size
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, Respond, S3Proxy
 
 KEYS = ["videos/intros/a.mp4", "videos/weekly/b.mp4", "photos/quotes/c.png", "upload_log.txt"]
@@ -69,7 +70,25 @@ def test_dry_run_sends_nothing_and_prints_the_plan(
     assert main(["upload", "--auto", "--dry-run", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert plan["uploads"] == len(KEYS) and plan["class_a_ops"] == len(KEYS)
+    # 4 PUTs at $4.50 per million; a few KB stay inside the 10 GB free storage
+    assert (plan["operations_usd"], plan["storage_month_usd"]) == (0.000018, 0.0)
+    assert plan["added_bytes"] == sum(len(content_for(k)) for k in KEYS)
     assert proxy.count(operation="PutObject") == 0
+
+
+def test_the_plan_line_shows_the_cost_with_the_configured_prices(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (env / "r2tui.toml").write_text(
+        "[prices]\nfree_storage_gb = 0\nstorage_gb_month = 1000\nclass_a_per_million = 4500\n"
+    )
+    added = sum(len(content_for(k)) for k in KEYS)
+    assert main(["upload", "--auto", "--dry-run"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith(
+        f"about 4 Class A operations ($0.02), {size(added)} more storage "
+        f"(+${added / 1e9 * 1000:.2f}/month)"
+    )
 
 
 def test_prefix_and_path_narrow_the_upload(
@@ -90,8 +109,13 @@ def test_json_lines_end_with_the_summary_and_rerun_skips(
     assert main(["upload", "--auto", "--json", "--workers", "2"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {e["event"] for e in lines} >= {"job_started", "job_finished", "summary"}
+    assert lines[0] == {"event": "plan", "uploads": len(KEYS), "copies": 0, "skips": 0,
+                        "bytes_to_send": lines[0]["added_bytes"], "class_a_ops": len(KEYS),
+                        "added_bytes": lines[0]["added_bytes"], "operations_usd": 0.000018,
+                        "storage_month_usd": 0.0}
     summary = lines[-1]
     assert summary["event"] == "summary" and summary["uploaded"] == len(KEYS)
+    assert (summary["class_a_ops"], summary["operations_usd"]) == (len(KEYS), 0.000018)
     assert summary["bytes_sent"] == sum(len(content_for(k)) for k in KEYS)
     proxy.clear()
     assert main(["upload", "--auto", "--json"]) == 0

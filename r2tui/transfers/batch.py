@@ -74,7 +74,12 @@ class Batch:
         return self._cancel.is_set()
 
     def run(self) -> Summary:
+        self.summary.cost = self.plan.cost(self.library.settings.prices)
         sends = [i for i in self.plan.items if i.action is not Action.SKIP]
+        for key, reason in sorted(self.plan.conflicts.items()):
+            self.summary.failed += 1
+            self.summary.failures[key] = reason
+            self._emit(JobFailed(key, reason))
         for item in self.plan.items:
             if item.action is Action.SKIP:
                 self.summary.skipped += 1

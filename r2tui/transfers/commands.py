@@ -9,15 +9,26 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
 from r2tui.layout import normalise_prefix
 from r2tui.library import Library
-from r2tui.scan import LocalLibrary, key_for
+from r2tui.scan import LocalLibrary, ScanIssue, key_for
 from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
 from r2tui.transfers.batch import Batch
-from r2tui.transfers.console import JsonLog, LineLog, LiveBars, plan_json, plan_lines, summary_line
+from r2tui.transfers.console import (
+    JsonLog,
+    LineLog,
+    LiveBars,
+    plan_json,
+    plan_lines,
+    plan_summary,
+    plan_totals,
+    summary_line,
+)
 from r2tui.transfers.events import Summary
+from r2tui.transfers.imports import plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
 from r2tui.transfers.validate import validate
 
@@ -25,15 +36,16 @@ from r2tui.transfers.validate import validate
 def upload_command(
     settings: Settings, targets: list[str], *, auto: bool, dry_run: bool = False,
     workers: int | None = None, as_json: bool = False, adopt_metadata: bool = False,
+    to: str | None = None, overwrite: bool = False,
 ) -> int:
-    if not targets and not auto:
-        raise UsageError(
-            "nothing to upload: pass --auto (everything missing or changed) or PREFIX/PATH ..."
-        )
+    _check_upload_args(targets, auto=auto, adopt=adopt_metadata, to=to, overwrite=overwrite)
     if workers is not None:
         if not 1 <= workers <= 64:
             raise UsageError(f"--workers must be between 1 and 64, got {workers}")
         settings = replace(settings, workers=workers)
+    if to is not None:
+        return import_command(settings, to, targets, dry_run=dry_run, as_json=as_json,
+                              overwrite=overwrite)
     root = settings.require_local_root().resolve()
     settings.require_storage()
     library = Library(settings)
@@ -43,23 +55,60 @@ def upload_command(
         report = library.report(local)
         keys = select_keys(root, local, targets) if targets else None
         plan = plan_uploads(library, keys, report=report, local=local)
-        _warn_plan(library, report.local_issues, plan)
+        _warn_plan(report.local_issues, plan)
         if dry_run:
-            _print_plan(plan, as_json)
+            _print_plan(plan, settings.prices, as_json)
             return int(ExitCode.OK)
-        summary, seconds, interrupted = _run(library, plan, as_json)
+        summary, interrupted = _run(library, plan, as_json)
         adopted = adopt(library, report, local, set(keys) if keys else None) if (
             adopt_metadata and not interrupted) else None
     finally:
         library.close()
-    if not as_json:
-        print(summary_line(summary, seconds))
     failed = bool(adopted and adopted.failures)
     if adopted is not None:
         _print_adopted(adopted, as_json)
     if interrupted:
         return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if summary.ok and not failed else ExitCode.FAILED)
+
+
+def _check_upload_args(
+    targets: list[str], *, auto: bool, adopt: bool, to: str | None, overwrite: bool
+) -> None:
+    if to is not None:
+        extra = [flag for flag, given in (("--auto", auto), ("--adopt", adopt)) if given]
+        if extra:
+            raise UsageError(f"{' and '.join(extra)} cannot be combined with --to")
+        return
+    if overwrite:
+        raise UsageError("--overwrite applies to imports only: --to PREFIX PATH ... --overwrite")
+    if not targets and not auto:
+        raise UsageError(
+            "nothing to upload: pass --auto (everything missing or changed) or PREFIX/PATH ..."
+        )
+
+
+def import_command(
+    settings: Settings, to: str, paths: list[str], *, dry_run: bool = False,
+    as_json: bool = False, overwrite: bool = False,
+) -> int:
+    """Import files or folders from anywhere under the bucket prefix ``to`` (a category's)."""
+    prefix = target_prefix(settings.layout, to)
+    sources = source_paths(paths)
+    settings.require_storage()
+    library = Library(settings)
+    try:
+        plan, issues = plan_import(library, prefix, sources, overwrite=overwrite)
+        _warn_plan(issues, plan)
+        if dry_run:
+            _print_plan(plan, settings.prices, as_json)
+            return int(ExitCode.FAILED if plan.conflicts else ExitCode.OK)
+        summary, interrupted = _run(library, plan, as_json)
+    finally:
+        library.close()
+    if interrupted:
+        return int(ExitCode.INTERRUPTED)
+    return int(ExitCode.OK if summary.ok else ExitCode.FAILED)
 
 
 def select_keys(root: Path, local: LocalLibrary, targets: list[str]) -> list[str]:
@@ -83,7 +132,7 @@ def select_keys(root: Path, local: LocalLibrary, targets: list[str]) -> list[str
     return sorted(k for k in local.files if k in exact or k.startswith(tuple(prefixes)))
 
 
-def _warn_plan(library: Library, issues: list, plan: UploadPlan) -> None:
+def _warn_plan(issues: list[ScanIssue], plan: UploadPlan) -> None:
     for issue in issues:
         print(f"r2tui: warning: {issue.path}: {issue.problem}", file=sys.stderr)
     for key, same in plan.duplicates:
@@ -91,24 +140,26 @@ def _warn_plan(library: Library, issues: list, plan: UploadPlan) -> None:
               file=sys.stderr)
 
 
-def _print_plan(plan: UploadPlan, as_json: bool) -> None:
+def _print_plan(plan: UploadPlan, prices: Prices, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(plan_json(plan), ensure_ascii=False))
+        print(json.dumps(plan_json(plan, prices), ensure_ascii=False))
     else:
-        print("\n".join(plan_lines(plan)))
+        print("\n".join(plan_lines(plan, prices)))
 
 
-def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, float, bool]:
+def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bool]:
     """Run the batch in a thread so Ctrl-C here cancels it cleanly (exit 130 after).
 
+    The plan's one-line summary (with its cost) comes first, the batch's summary last.
     Waits on an Event, not Thread.join: a join interrupted by Ctrl-C can return early.
     """
+    prices = library.settings.prices
     if as_json:
         listener = JsonLog(sys.stdout)
-    elif sys.stderr.isatty():
-        listener = LiveBars(sys.stderr)
+        print(json.dumps({"event": "plan", **plan_totals(plan, prices)}), flush=True)
     else:
-        listener = LineLog(sys.stdout)
+        listener = LiveBars(sys.stderr) if sys.stderr.isatty() else LineLog(sys.stdout)
+        print(plan_summary(plan, prices), flush=True)
     batch = Batch(library, plan, on_event=listener)
     started = time.monotonic()
     done = threading.Event()
@@ -129,7 +180,9 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, fl
         print("r2tui: cancelling: finishing the requests in flight...", file=sys.stderr)
         batch.cancel()
         done.wait()
-    return batch.summary, time.monotonic() - started, interrupted
+    if not as_json:
+        print(summary_line(batch.summary, time.monotonic() - started))
+    return batch.summary, interrupted
 
 
 def _print_adopted(result: AdoptResult, as_json: bool) -> None:

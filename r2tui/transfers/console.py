@@ -13,6 +13,7 @@ from typing import TextIO
 
 from humanize import naturalsize
 
+from r2tui.costs import Prices, usd
 from r2tui.transfers.events import (
     Action,
     BatchFinished,
@@ -24,6 +25,7 @@ from r2tui.transfers.events import (
     JobProgress,
     JobStarted,
     Summary,
+    cost_json,
     event_to_json,
 )
 from r2tui.transfers.plan import UploadPlan
@@ -44,7 +46,7 @@ def summary_line(summary: Summary, seconds: float) -> str:
     )
 
 
-def plan_lines(plan: UploadPlan) -> list[str]:
+def plan_lines(plan: UploadPlan, prices: Prices) -> list[str]:
     lines = []
     for item in plan.items:
         if item.action is Action.COPY:
@@ -53,14 +55,34 @@ def plan_lines(plan: UploadPlan) -> list[str]:
             lines.append(f"skip    {item.key}  ({item.reason})")
         else:
             lines.append(f"upload  {item.key}  {size(item.size)}  ({item.reason})")
-    lines.append(
-        f"plan: {plan.uploads} uploads ({size(plan.bytes_to_send)}), {plan.copies} server-side "
-        f"copies, {plan.skips} skipped; about {plan.class_a_ops} Class A operations"
-    )
+    lines += [f"CONFLICT {key}  ({reason})" for key, reason in sorted(plan.conflicts.items())]
+    lines.append(plan_summary(plan, prices))
     return lines
 
 
-def plan_json(plan: UploadPlan) -> dict:
+def plan_summary(plan: UploadPlan, prices: Prices) -> str:
+    """The plan in one line, with what it costs: Class A operations now, storage every month."""
+    cost = plan.cost(prices)
+    conflicts = f", {len(plan.conflicts)} conflicts" if plan.conflicts else ""
+    return (
+        f"plan: {plan.uploads} uploads ({size(plan.bytes_to_send)}), {plan.copies} server-side "
+        f"copies, {plan.skips} skipped{conflicts}; about {cost.class_a_ops} Class A operations "
+        f"({usd(cost.operations_usd)}), {size(cost.added_bytes)} more storage "
+        f"(+{usd(cost.storage_month_usd)}/month)"
+    )
+
+
+def plan_totals(plan: UploadPlan, prices: Prices) -> dict:
+    return {
+        "uploads": plan.uploads,
+        "copies": plan.copies,
+        "skips": plan.skips,
+        "bytes_to_send": plan.bytes_to_send,
+        **cost_json(plan.cost(prices)),
+    }
+
+
+def plan_json(plan: UploadPlan, prices: Prices) -> dict:
     return {
         "items": [
             {"key": i.key, "action": i.action.value, "size": i.size, "source_key": i.source_key,
@@ -68,11 +90,8 @@ def plan_json(plan: UploadPlan) -> dict:
             for i in plan.items
         ],
         "duplicates": [list(d) for d in plan.duplicates],
-        "uploads": plan.uploads,
-        "copies": plan.copies,
-        "skips": plan.skips,
-        "bytes_to_send": plan.bytes_to_send,
-        "class_a_ops": plan.class_a_ops,
+        "conflicts": dict(sorted(plan.conflicts.items())),
+        **plan_totals(plan, prices),
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from r2tui.costs import UploadCost
+
 
 class Action(StrEnum):
     UPLOAD = "upload"
@@ -23,13 +25,14 @@ class Summary:
     cancelled: int = 0
     bytes_sent: int = 0
     failures: dict[str, str] = field(default_factory=dict)
+    cost: UploadCost | None = None  # what the plan estimated it would cost
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.cancelled == 0
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "uploaded": self.uploaded,
             "copied": self.copied,
             "skipped": self.skipped,
@@ -39,6 +42,17 @@ class Summary:
             "failures": dict(self.failures),
             "ok": self.ok,
         }
+        return data | (cost_json(self.cost) if self.cost else {})
+
+
+def cost_json(cost: UploadCost) -> dict:
+    """An upload's cost for ``--json``: Class A operations, their price, storage per month."""
+    return {
+        "class_a_ops": cost.class_a_ops,
+        "added_bytes": cost.added_bytes,
+        "operations_usd": round(cost.operations_usd, 6),
+        "storage_month_usd": round(cost.storage_month_usd, 6),
+    }
 
 
 @dataclass(frozen=True)

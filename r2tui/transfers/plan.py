@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from r2tui.compare import Report, State
+from r2tui.costs import Prices, UploadCost, upload_cost
 from r2tui.digests import multipart_threshold, part_size_for
 from r2tui.errors import ConfigError
 from r2tui.library import Library
@@ -31,6 +32,8 @@ class UploadPlan:
     items: list[PlanItem]
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (key, same content as)
     unreadable: dict[str, str] = field(default_factory=dict)  # key -> why it cannot be read
+    conflicts: dict[str, str] = field(default_factory=dict)  # key -> why it is not overwritten
+    stored_bytes: int = 0  # what the bucket holds before the upload (for the storage cost)
 
     @property
     def uploads(self) -> int:
@@ -49,9 +52,20 @@ class UploadPlan:
         return sum(i.size for i in self.items if i.action is Action.UPLOAD)
 
     @property
+    def added_bytes(self) -> int:
+        """Bytes of the new objects; a replaced object is counted as the same size as before."""
+        return sum(
+            i.size for i in self.items
+            if i.action is not Action.SKIP and i.reason == State.MISSING.value
+        )
+
+    @property
     def class_a_ops(self) -> int:
         """Billed write operations, estimated: PUT or create + parts + complete; copies alike."""
         return sum(_class_a(i) for i in self.items)
+
+    def cost(self, prices: Prices) -> UploadCost:
+        return upload_cost(prices, self.stored_bytes, self.class_a_ops, self.added_bytes)
 
 
 def _class_a(item: PlanItem) -> int:
@@ -83,22 +97,46 @@ def plan_uploads(
         )
     if report is None:
         report = library.report(local)
-    states = {k: s for c in report.all_reports for k, s in c.problems.items()}
+    wanted = sorted(local.files) if keys is None else _normalised(keys)
+    plan = build_plan(library, local.files, states_of(report), wanted, list_skips=keys is not None)
+    plan.stored_bytes = report.totals.remote_bytes
+    return plan
+
+
+def states_of(report: Report) -> dict[str, State]:
+    """Every key the report found not synced, with its state."""
+    return {k: s for c in report.all_reports for k, s in c.problems.items()}
+
+
+def build_plan(
+    library: Library,
+    files: dict[str, LocalFile],
+    states: dict[str, State],
+    wanted: list[str],
+    *,
+    list_skips: bool,
+    hints: dict[str, str] | None = None,
+) -> UploadPlan:
+    """Send the ``wanted`` keys that are missing or changed; ``list_skips`` lists the others.
+
+    ``hints`` (SHA-256 -> key) are the weakest evidence of where a content may already be
+    stored; like every copy source they are checked with a HEAD before they are used.
+    """
     items: list[PlanItem] = []
     to_send: list[tuple[LocalFile, str]] = []
-    wanted = sorted(local.files) if keys is None else _normalised(keys)
     for key in wanted:
-        file = local.files.get(key)
+        file = files.get(key)
         state = states.get(key, State.SYNCED)
         if file is not None and state in (State.MISSING, State.CHANGED):
             to_send.append((file, state.value))
-        elif keys is not None:
+        elif list_skips:
             items.append(PlanItem(key, file.path if file else None, file.size if file else 0,
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
-    unreadable = _hash(library, [f for f, _ in to_send])
-    plan.unreadable = unreadable
-    index = _content_index(library, local.files, states, {f.key for f, _ in to_send})
+    plan.unreadable = _hash(library, [f for f, _ in to_send])
+    sending = {f.key for f, _ in to_send}
+    weak = {sha: key for sha, key in (hints or {}).items() if key not in sending}
+    index = weak | _content_index(library, files, states, sending)
     _add_sends(plan, to_send, index)
     plan.items.sort(key=lambda i: i.key)
     return plan
