@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--show-secrets", action="store_true",
                      help="print the secret access key instead of ********")
 
+    serve = command("serve", _serve, "the app in a web browser (textual-serve)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; anything else is exposed)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
     demo = sub.add_parser("demo", help="run the app on an embedded local S3 server")
     demo.add_argument("--no-tui", action="store_true", help="print the status instead of the TUI")
     demo.set_defaults(handler=_demo)
@@ -146,6 +151,25 @@ def _env(args: argparse.Namespace, settings: Settings) -> int:
         print("r2tui: warning: printing the secret access key", file=sys.stderr)
     print(render(settings, args.format, show_secrets=args.show_secrets), end="")
     return int(ExitCode.OK)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.serve import serve
+
+    serve(_settings_args(args), host=args.host, port=args.port)
+    return int(ExitCode.OK)
+
+
+def _settings_args(args: argparse.Namespace) -> list[str]:
+    """The settings flags given on this command line, to pass on to a child ``r2tui``."""
+    given = vars(args)
+    flags = ("env_file", "config", "local", "bucket", "endpoint", "account_id", "public_url")
+    return [
+        arg
+        for name in flags
+        if given.get(name) is not None
+        for arg in (f"--{name.replace('_', '-')}", str(given[name]))
+    ]
 
 
 def _tui(args: argparse.Namespace, settings: Settings) -> int:

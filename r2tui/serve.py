@@ -1,0 +1,41 @@
+"""``r2tui serve``: the same app in a web browser (textual-serve), on loopback by default.
+
+Each browser session runs ``r2tui`` as a subprocess with this process's environment, so the
+settings (and the credentials) never pass through the page.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def app_command(settings_args: Sequence[str]) -> str:
+    """The command line textual-serve runs for each browser session."""
+    return shlex.join([sys.executable, "-m", "r2tui", *settings_args])
+
+
+def exposure_warning(host: str) -> str | None:
+    if host in LOOPBACK:
+        return None
+    return (
+        f"serving on {host}: whoever reaches this port acts with the bucket's credentials; "
+        "put it behind an authenticating proxy or an SSH tunnel"
+    )
+
+
+def serve(settings_args: Sequence[str], host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the app until interrupted. Needs the ``serve`` extra (textual-serve)."""
+    from r2tui.errors import ConfigError
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise ConfigError("r2tui serve needs textual-serve: pip install 'r2tui[serve]'") from None
+    warning = exposure_warning(host)
+    if warning:
+        print(f"r2tui: warning: {warning}", file=sys.stderr)
+    Server(app_command(settings_args), host=host, port=port, title="r2tui").serve()
