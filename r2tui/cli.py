@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from r2tui import __version__
-from r2tui.errors import ExitCode, R2TuiError
+from r2tui.errors import ExitCode, R2TuiError, UsageError
 from r2tui.settings import Settings, load_settings, parse_expires
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dotenv (default), render (render.yaml envVars) or django (STORAGES)")
     env.add_argument("--show-secrets", action="store_true",
                      help="print the secret access key instead of ********")
+
+    watch = command("watch", _watch, "a live view of completeness and any running upload")
+    watch.add_argument("--interval", type=float, default=10.0, metavar="SECONDS",
+                       help="list the bucket again every SECONDS (default 10; each listing "
+                       "costs Class A operations)")
 
     serve = command("serve", _serve, "the app in a web browser (textual-serve)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -151,6 +156,18 @@ def _env(args: argparse.Namespace, settings: Settings) -> int:
         print("r2tui: warning: printing the secret access key", file=sys.stderr)
     print(render(settings, args.format, show_secrets=args.show_secrets), end="")
     return int(ExitCode.OK)
+
+
+def _watch(args: argparse.Namespace, settings: Settings) -> int:
+    from r2tui.library import Library
+    from r2tui.watch import run_watch
+
+    if args.interval < 1:
+        raise UsageError("--interval must be at least 1 second")
+    settings.require_storage()
+    if settings.local_root is not None:
+        settings.require_local_root()
+    return run_watch(Library(settings), args.interval)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

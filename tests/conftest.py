@@ -11,7 +11,9 @@ from typing import Any
 import boto3
 import pytest
 
+from r2tui.sample import content_for, write_library
 from r2tui.settings import Secret, Settings
+from tests.support.keys import CLI_KEYS
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, MotoServer, S3Proxy
 
 _bucket_numbers = itertools.count(1)
@@ -93,3 +95,27 @@ def make_settings(
         return Settings(**values)
 
     return make
+
+
+@pytest.fixture
+def env(proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path) -> dict[str, str]:
+    """The environment of an ``r2tui`` subprocess pointed at this test's bucket and library."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("R2_", "AWS_", "R2TUI_"))}
+    return base | {
+        "R2_ENDPOINT": proxy.url,
+        "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
+        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY,
+        "R2_BUCKET": bucket,
+        "R2_LOCAL_ROOT": str(library_root),
+        "R2_PUBLIC_URL": "https://media.example.com",
+        "R2TUI_STATE_DIR": str(tmp_path / "state"),
+    }
+
+
+@pytest.fixture
+def filled(admin: Any, bucket: str, library_root: Path) -> list[str]:
+    """CLI_KEYS on disk; all but the first in the bucket."""
+    write_library(library_root, CLI_KEYS)
+    for key in CLI_KEYS[1:]:
+        admin.put_object(Bucket=bucket, Key=key, Body=content_for(key))
+    return CLI_KEYS

@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from r2tui.sample import content_for, write_library
-from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, find_free_port
-
-KEYS = [
-    "videos/intros/intro Анна 01.mp4",
-    "videos/reminders/reminder_001.mp4",
-    "photos/quotes/quote +1 100% #1?.png",
-    "images/avatars/avatar Max.png",
-    "upload_log.txt",
-]
-
-
-@pytest.fixture
-def env(proxy: Any, bucket: str, library_root: Path, tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("R2_", "AWS_", "R2TUI_"))}
-    return base | {
-        "R2_ENDPOINT": proxy.url,
-        "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
-        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY,
-        "R2_BUCKET": bucket,
-        "R2_LOCAL_ROOT": str(library_root),
-        "R2_PUBLIC_URL": "https://media.example.com",
-        "R2TUI_STATE_DIR": str(tmp_path / "state"),
-    }
-
-
-@pytest.fixture
-def filled(admin: Any, bucket: str, library_root: Path) -> list[str]:
-    """The library on disk; all but the first key in the bucket."""
-    write_library(library_root, KEYS)
-    for key in KEYS[1:]:
-        admin.put_object(Bucket=bucket, Key=key, Body=content_for(key))
-    return KEYS
+from r2tui.sample import content_for
+from tests.support.keys import CLI_KEYS as KEYS
+from tests.support.servers import TEST_SECRET_KEY, find_free_port
 
 
 def r2tui(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

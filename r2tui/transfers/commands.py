@@ -6,6 +6,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
 from r2tui.layout import normalise_prefix
 from r2tui.library import Library
+from r2tui.progress_file import FILE_NAME as PROGRESS_FILE
+from r2tui.progress_file import ProgressFile
 from r2tui.scan import LocalLibrary, ScanIssue, key_for
 from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
@@ -27,7 +30,7 @@ from r2tui.transfers.console import (
     plan_totals,
     summary_line,
 )
-from r2tui.transfers.events import Summary
+from r2tui.transfers.events import Event, Summary
 from r2tui.transfers.imports import plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
 from r2tui.transfers.validate import validate
@@ -160,7 +163,7 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bo
     else:
         listener = LiveBars(sys.stderr) if sys.stderr.isatty() else LineLog(sys.stdout)
         print(plan_summary(plan, prices), flush=True)
-    batch = Batch(library, plan, on_event=listener)
+    batch = Batch(library, plan, on_event=_with_progress_file(library, listener))
     started = time.monotonic()
     done = threading.Event()
 
@@ -183,6 +186,22 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bo
     if not as_json:
         print(summary_line(batch.summary, time.monotonic() - started))
     return batch.summary, interrupted
+
+
+def _with_progress_file(
+    library: Library, listener: Callable[[Event], None]
+) -> Callable[[Event], None]:
+    """Also mirror progress to the state folder, where ``r2tui watch`` reads it."""
+    state = library.settings.state_path()
+    if state is None:
+        return listener
+    progress = ProgressFile(state / PROGRESS_FILE)
+
+    def both(event: Event) -> None:
+        listener(event)
+        progress(event)
+
+    return both
 
 
 def _print_adopted(result: AdoptResult, as_json: bool) -> None:
