@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from r2tui.identity import Verdict, quick_verdict, verdict_from_details
@@ -66,20 +66,7 @@ class CategoryReport:
         return sorted(k for k, s in self.problems.items() if s in states)
 
     def to_json(self) -> dict:
-        t = self.tally
-        return {
-            "name": self.name,
-            "prefix": self.prefix,
-            "expected": t.expected,
-            "local": t.local,
-            "remote": t.remote,
-            "missing": t.missing,
-            "changed": t.changed,
-            "extra": t.extra,
-            "unverified": t.unverified,
-            "local_bytes": t.local_bytes,
-            "remote_bytes": t.remote_bytes,
-        }
+        return {"name": self.name, "prefix": self.prefix, **asdict(self.tally)}
 
 
 @dataclass
@@ -131,18 +118,9 @@ class Report:
         return self.uncategorised
 
     def to_json(self) -> dict:
-        t = self.totals
         return {
             "bucket": self.bucket,
-            "expected": t.expected,
-            "local": t.local,
-            "remote": t.remote,
-            "missing": t.missing,
-            "changed": t.changed,
-            "extra": t.extra,
-            "unverified": t.unverified,
-            "local_bytes": t.local_bytes,
-            "remote_bytes": t.remote_bytes,
+            **asdict(self.totals),
             "percent": self.percent,
             "present": self.present,
             "complete": self.complete,
