@@ -10,6 +10,7 @@ import hashlib
 import logging
 import mimetypes
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -159,6 +160,8 @@ def _seed_in_process(settings: Settings, uploads: list[tuple[str, bytes]]) -> bo
 def run_demo(tui: bool = True) -> int:
     """Start the server, seed it, run the app (or print the status), clean up."""
     workdir = Path(tempfile.mkdtemp(prefix="r2tui-demo-"))
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or kill: clean up too
+        signal.signal(signum, _interrupt)
     try:
         with embedded_server() as endpoint:
             settings = demo_settings(endpoint, workdir / "library")
@@ -170,6 +173,10 @@ def run_demo(tui: bool = True) -> int:
         return int(ExitCode.INTERRUPTED)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _run(settings: Settings, tui: bool) -> int:

@@ -34,3 +34,22 @@ def test_demo_runs_shows_the_gap_and_cleans_up(tmp_path: Path) -> None:
     assert "http://127.0.0.1:" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # the temporary library is gone
+
+
+def test_demo_cleans_up_when_terminated(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "r2tui", "demo", "--no-tui"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.iterdir()):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert list(tmp_path.iterdir()) == []
+    assert b"Traceback" not in (proc.stderr.read() if proc.stderr else b"")
