@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from textual.pilot import Pilot
 from r2tui.demo import seed
 from r2tui.settings import Settings
 from r2tui.tui.app import R2TuiApp, build_app
+from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from tests.test_tui_helpers import SIZE, expand, highlight, settle
 
@@ -71,6 +73,22 @@ def test_help(snap_app: R2TuiApp, snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
+        await _quiet(pilot)
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_deploy_env(snap_app: R2TuiApp, snap_compare: Any) -> None:
+    """The env modal on fixed endpoints (the proxy's port changes every run)."""
+    settings = replace(
+        snap_app.library.settings,
+        endpoint_url="https://ACCOUNT.r2.cloudflarestorage.com",
+        public_base_url="https://pub-ACCOUNT.r2.dev",
+    )
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(EnvScreen(settings))
         await _quiet(pilot)
 
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)

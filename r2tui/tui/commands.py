@@ -50,6 +50,9 @@ SCREEN_COMMANDS: tuple[Command, ...] = (
             "retry", show=False, display="R"),
     Command("x", "cancel_batch", "Cancel batch", "Cancel the running upload batch", "cancel",
             show=False, display="x"),
+    Command("e", "deploy_settings", "Deploy env",
+            "Show the web app's settings (.env, Render, Django) to copy; the secret stays masked",
+            "deploy-env", display="e"),
     Command("question_mark", "help", "Help", "Show this keymap", "help", display="?"),
 )
 

@@ -31,7 +31,6 @@ class ViewState:
         self.layout = layout
         self.report: Report | None = None
         self.selected: set[str] = set()
-        self.filter = ""
         self.problems_only = False
         self._states: dict[str, State] = {}
         self._problem_dirs: set[str] = set()
@@ -82,9 +81,10 @@ class ViewState:
             for p in c.prefixes
         )
 
+    def missing_keys(self) -> list[str]:
+        return [k for k, s in self._states.items() if s is State.MISSING]
+
     def shows_file(self, key: str) -> bool:
-        if self.filter and self.filter.casefold() not in key.casefold():
-            return False
         return not self.problems_only or self._states.get(key) in PROBLEMS
 
     def shows_dir(self, prefix: str) -> bool:

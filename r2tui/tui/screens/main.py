@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Tree
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from r2tui.costs import upload_cost
 from r2tui.errors import ConfigError, UsageError
 from r2tui.library import Library
 from r2tui.transfers import plan_uploads
@@ -18,6 +19,7 @@ from r2tui.tui.clipboard import copy
 from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
 from r2tui.tui.messages import PlanReady, ReportLoaded, ReportsWorkerErrors, SignedUrlReady
 from r2tui.tui.screens.dialogs import ExpiryScreen
+from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.screens.help import HelpScreen
 from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.view import ViewState
@@ -43,13 +45,13 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         root = self.library.local_root
         yield Header(icon="◆")
         yield ErrorBanner(id="error")
-        yield Summary("Comparing the bucket with the local library…", id="summary")
+        yield Summary(id="summary")
         yield Input(placeholder="filter keys (enter to keep, esc to clear)", id="filter")
         with Horizontal(id="browser"):
             yield BucketTree(self.library, self.view)
             yield LocalTree(root.resolve() if root else None, self.view)
             yield Details(self.library, self.view)
-        yield Dashboard(self.view)
+        yield Dashboard(self.view, self.library.settings.prices)
         yield TransfersPanel()
         yield Footer()
 
@@ -90,11 +92,21 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(ErrorBanner).show(message)
         self.query_one(Dashboard).loading = False
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.group == "report" and event.state is WorkerState.ERROR:
+            self.query_one(Summary).failed()
+            self.query_one(Dashboard).loading = False
+
     # --- highlight, selection ------------------------------------------------------------
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, LazyTree):
+            self.last_tree = event.widget
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
-        if isinstance(event.control, LazyTree):
-            self.last_tree = event.control
+        if event.control is not self.last_tree:
+            return  # a re-render of the other tree moved its cursor: not the user's doing
         if event.node.data is not None:
             self.query_one(Details).show_entry(event.node.data)
 
@@ -178,7 +190,11 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             if confirmed:
                 self.transfers.start(self.library, message.plan)
 
-        self.app.push_screen(PlanScreen(message.plan), start)
+        plan, report = message.plan, self.view.report
+        stored = report.totals.remote_bytes if report is not None else 0
+        cost = upload_cost(self.library.settings.prices, stored, plan.class_a_ops,
+                           plan.bytes_to_send)
+        self.app.push_screen(PlanScreen(plan, cost), start)
 
     def on_transfers_panel_object_landed(self, message: TransfersPanel.ObjectLanded) -> None:
         self.view.land(message.key, message.size)
@@ -255,6 +271,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_refresh(self) -> None:
         self.query_one(ErrorBanner).clear()
+        self.query_one(Summary).comparing()
         self.query_one(Dashboard).loading = True
         self.load_report()
         for tree in self.query(LazyTree):
@@ -267,9 +284,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.view.filter = event.value.strip()
         for tree in self.query(LazyTree):
-            tree.rerender()
+            tree.set_filter(event.value.strip())
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -292,6 +308,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.sub_title = f"bucket {self.library.settings.bucket}" + (
             " · problems only" if self.view.problems_only else ""
         )
+
+    def action_deploy_settings(self) -> None:
+        self.app.push_screen(EnvScreen(self.library.settings))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([*SCREEN_COMMANDS, *APP_COMMANDS, *OTHER_KEYS]))

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
+from r2tui.costs import UploadCost, usd
 from r2tui.status_text import size
 from r2tui.transfers import Action, UploadPlan
 
@@ -22,9 +23,10 @@ class PlanScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Cancel", id="plan-cancel"),
     ]
 
-    def __init__(self, plan: UploadPlan) -> None:
+    def __init__(self, plan: UploadPlan, cost: UploadCost) -> None:
         super().__init__()
         self.plan = plan
+        self.cost = cost
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -47,13 +49,20 @@ class PlanScreen(ModalScreen[bool]):
         lines = [
             f"{p.uploads} file(s) to upload, {size(p.bytes_to_send)} to send",
             f"{p.copies} server-side copies instead of uploads (same content already there)",
-            f"{p.skips} skipped · about {p.class_a_ops} Class A operations",
+            f"{p.skips} skipped",
+            self._cost(),
         ]
         if len(p.items) > SHOWN_ITEMS:
             lines.append(f"(first {SHOWN_ITEMS} of {len(p.items)} items listed)")
         if not (p.uploads or p.copies):
             lines.append("Nothing to send.")
         return "\n".join(lines)
+
+    def _cost(self) -> str:
+        c = self.cost
+        return (f"Cost: about {c.class_a_ops:,} Class A operations ({usd(c.operations_usd)} once)"
+                f" · {size(c.added_bytes)} more stored: +{usd(c.storage_month_usd)}/month"
+                " after the free tier")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id == "start")

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from r2tui.compare import CategoryReport, Report
+from r2tui.costs import Prices, storage_line
 from r2tui.layout import Category
 from r2tui.status_text import size
 from r2tui.tui.format import bar
@@ -18,9 +19,10 @@ UNCATEGORISED = "uncategorised"
 
 
 class Dashboard(DataTable[Text | str]):
-    def __init__(self, view: ViewState) -> None:
+    def __init__(self, view: ViewState, prices: Prices) -> None:
         super().__init__(id="dashboard", cursor_type="row", zebra_stripes=True)
         self.view = view
+        self.prices = prices
         self.border_title = "Categories"
 
     def on_mount(self) -> None:
@@ -29,7 +31,8 @@ class Dashboard(DataTable[Text | str]):
             self.add_column(label, key=name.lower(), width=width)
 
     def show(self, report: Report) -> None:
-        """Rebuild the rows, keeping the cursor on the same category."""
+        """Rebuild the rows, keeping the cursor on the same category; the cost below them."""
+        self.border_subtitle = storage_line(self.prices, report.totals.remote_bytes)
         row = self.cursor_row
         self.clear()
         for category_report in report.all_reports:

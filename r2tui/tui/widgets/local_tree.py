@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from r2tui.scan import is_skipped, key_for
+from r2tui.scan import is_skipped, key_for, scan
 from r2tui.tui.view import ViewState
-from r2tui.tui.widgets.lazy_tree import PAGE, LazyTree, Page
+from r2tui.tui.widgets.lazy_tree import PAGE, KeyPage, LazyTree, Page
 
 
 class LocalTree(LazyTree):
@@ -41,3 +42,7 @@ class LocalTree(LazyTree):
         ]
         more = str(start + PAGE) if start + PAGE < len(entries) else None
         return Page(dirs, files, more)
+
+    def key_pages(self) -> Iterator[KeyPage]:
+        if self.local_root is not None and self.local_root.is_dir():
+            yield [(key, file.size) for key, file in scan(self.local_root).files.items()]
