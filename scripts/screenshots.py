@@ -13,12 +13,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from r2tui.demo import demo_settings, embedded_server, seed
-from r2tui.tui.app import build_app
+from r2tui.tui.app import R2TuiApp, build_app
+from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.lazy_tree import LazyTree
 
@@ -73,11 +75,23 @@ async def help_screen(pilot: Pilot[int]) -> None:
     await pilot.press("question_mark")
 
 
+async def deploy_env(pilot: Pilot[int]) -> None:
+    """The env modal, on an R2-like endpoint (the demo's local port changes every run)."""
+    app = pilot.app
+    assert isinstance(app, R2TuiApp)
+    settings = replace(app.library.settings,
+                       endpoint_url="https://ACCOUNT.r2.cloudflarestorage.com",
+                       public_base_url="https://media.example.com")
+    await app.push_screen(EnvScreen(settings))
+    await pilot.press("right")
+
+
 SHOTS: dict[str, Steps] = {
     "main": main_screen,
     "details-preview": preview,
     "upload-plan": upload_plan,
     "help": help_screen,
+    "deploy-env": deploy_env,
     "transfers": transfers,  # last: the moto backend is shared in-process, and this one uploads
 }
 
