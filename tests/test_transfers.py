@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import r2tui.transfers.plan as plan_module
 from r2tui.library import Library
 from r2tui.sample import content_for, sample_keys, write_library
 from r2tui.settings import Settings
@@ -67,6 +70,12 @@ def test_uploads_a_sample_library_byte_for_byte_with_properties(
     plan, summary = run_upload(make_settings(), events)
 
     assert summary.ok and summary.uploaded == len(everything) and plan.uploads == len(everything)
+    puts = proxy.records(operation="PutObject")
+    assert all("content-md5" in r.headers for r in puts)
+    # One request per small file: no "Expect: 100-continue" round trip, no HEAD after the PUT
+    # (its answer, checked against Content-MD5 and the MD5, is the confirmation).
+    assert len(puts) == len(everything) and not [r for r in puts if "expect" in r.headers]
+    assert proxy.count(operation="HeadObject") == 0
     for key in everything:
         got = admin.get_object(Bucket=bucket, Key=key)
         data = (library_root / key).read_bytes()
@@ -76,7 +85,6 @@ def test_uploads_a_sample_library_byte_for_byte_with_properties(
     assert admin.head_object(Bucket=bucket, Key=keys[0])["ContentType"] == "video/mp4"
     assert admin.head_object(Bucket=bucket, Key=ODD_NAMES[1])["ContentType"] == "image/png"
     assert not [r for r in proxy.requests if "x-amz-acl" in r.headers]
-    assert all("content-md5" in r.headers for r in proxy.records(operation="PutObject"))
     started = {e.key for e in events if isinstance(e, JobStarted)}
     assert started == set(everything)
     assert isinstance(events[-1], BatchFinished)
@@ -144,3 +152,20 @@ def test_duplicate_content_is_copied_server_side(
         ("videos/closing/d.mp4", Action.COPY, "videos/intros/a.mp4")
     ]
     assert summary.copied == 1 and body_bytes(proxy) == 0
+
+
+def test_large_plans_are_hashed_in_batches(
+    proxy: S3Proxy, library_root: Path, make_settings: Callable[..., Settings],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plan_module, "HASH_BATCH", 3)
+    keys = [f"photos/quotes/q{i:02d}.png" for i in range(10)]
+    for key in keys:
+        write(library_root, key, content_for(key))
+    library = Library(make_settings())
+    try:
+        plan = plan_uploads(library)
+        assert library.hasher.hashed == 10
+    finally:
+        library.close()
+    assert [i.key for i in plan.items] == keys and plan.uploads == 10

@@ -6,7 +6,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -95,17 +95,34 @@ class Batch:
     def _run_jobs(self, sends: list[PlanItem]) -> None:
         planned = {i.key for i in sends}
         # Copies from a key uploaded in this batch wait until that upload is done.
-        later = [i for i in sends if i.action is Action.COPY and i.source_key in planned]
-        first = [i for i in sends if i not in later]
+        first: list[PlanItem] = []
+        later: list[PlanItem] = []
+        for item in sends:
+            waits = item.action is Action.COPY and item.source_key in planned
+            (later if waits else first).append(item)
         settings = self.library.settings
         with transfer_context(settings, self.workers, self.retry, self._cancel) as self._ctx:
-            with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
-                list(jobs.map(self._run_job, first))
-                list(jobs.map(self._run_job, later))
+            for group in (first, later):
+                with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
+                    self._submit_all(jobs, group)
             # Strays left by a cancelled run are for the next full run to clean up.
             if not self.cancelled and any(i.size >= multipart_threshold() for i in sends):
                 with contextlib.suppress(ClientError, BotoCoreError):
                     abort_orphans(self._ctx, planned)
+
+    def _submit_all(self, jobs: ThreadPoolExecutor, items: list[PlanItem]) -> None:
+        """Keep at most 2 x workers jobs queued: a future for each of 100,000 files would
+        cost more memory than the plan itself."""
+        room = threading.BoundedSemaphore(self.workers * 2)
+
+        def done(future: Future[None]) -> None:
+            room.release()
+            if future.exception() is not None:
+                log.error("job failed unexpectedly", exc_info=future.exception())
+
+        for item in items:
+            room.acquire()
+            jobs.submit(self._run_job, item).add_done_callback(done)
 
     def _run_job(self, item: PlanItem) -> None:
         if self._cancel.is_set():
@@ -137,13 +154,17 @@ class Batch:
             if holds_content(self._ctx, item.source_key, file.size, digests):
                 args = object_args(self._ctx.settings, file.key, digests.sha256)
                 etag = server_copy(self._ctx, item.source_key, file.key, file.size, args)
+                confirm(self._ctx, file.key, file.size, etag)
                 self._done(file, digests, etag)
                 return Action.COPY, 0
             self._progress.add_total(file.size)  # the source is gone or other: upload instead
         sent_before = self._progress.bytes_sent
         if file.size >= multipart_threshold():
             etag = upload_multipart(self._ctx, file, digests, self._advance(file))
+            confirm(self._ctx, file.key, file.size, etag)
         else:
+            # The PUT's own answer is the bucket's confirmation: the server checked the body
+            # against Content-MD5 and put_small the ETag against the MD5; a HEAD adds nothing.
             etag = put_small(self._ctx, file, digests, lambda n: self._advance(file)(n, True))
         self._done(file, digests, etag)
         return Action.UPLOAD, max(self._progress.bytes_sent - sent_before, 0)
@@ -158,8 +179,7 @@ class Batch:
         return lambda count, sent: self._progress.advance(file.key, file.size, count, sent)
 
     def _done(self, file: LocalFile, digests: Digests, etag: str) -> None:
-        """Confirm with the bucket, check the file did not move meanwhile, then record it."""
-        confirm(self._ctx, file.key, file.size, etag)
+        """Once the bucket confirmed it: check the file did not move meanwhile, record it."""
         ensure_unchanged(file)
         record = UploadRecord(file.key, file.size, etag, digests.sha256)
         self.library.store.record_upload(self.library.settings.bucket, record)

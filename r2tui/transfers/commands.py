@@ -147,7 +147,8 @@ def _print_plan(plan: UploadPlan, prices: Prices, as_json: bool) -> None:
     if as_json:
         print(json.dumps(plan_json(plan, prices), ensure_ascii=False))
     else:
-        print("\n".join(plan_lines(plan, prices)))
+        for line in plan_lines(plan, prices):
+            print(line)
 
 
 def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bool]:

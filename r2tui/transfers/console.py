@@ -9,6 +9,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import TextIO
 
 from humanize import naturalsize
@@ -46,18 +47,18 @@ def summary_line(summary: Summary, seconds: float) -> str:
     )
 
 
-def plan_lines(plan: UploadPlan, prices: Prices) -> list[str]:
-    lines = []
+def plan_lines(plan: UploadPlan, prices: Prices) -> Iterator[str]:
+    """The plan a line at a time (a 100,000-file plan is never one big string)."""
     for item in plan.items:
         if item.action is Action.COPY:
-            lines.append(f"copy    {item.key}  <- {item.source_key}  ({item.reason})")
+            yield f"copy    {item.key}  <- {item.source_key}  ({item.reason})"
         elif item.action is Action.SKIP:
-            lines.append(f"skip    {item.key}  ({item.reason})")
+            yield f"skip    {item.key}  ({item.reason})"
         else:
-            lines.append(f"upload  {item.key}  {size(item.size)}  ({item.reason})")
-    lines += [f"CONFLICT {key}  ({reason})" for key, reason in sorted(plan.conflicts.items())]
-    lines.append(plan_summary(plan, prices))
-    return lines
+            yield f"upload  {item.key}  {size(item.size)}  ({item.reason})"
+    for key, reason in sorted(plan.conflicts.items()):
+        yield f"CONFLICT {key}  ({reason})"
+    yield plan_summary(plan, prices)
 
 
 def plan_summary(plan: UploadPlan, prices: Prices) -> str:

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from botocore.awsrequest import AWSRequest
+
 from r2tui.settings import Settings
 from r2tui.storage import S3Client, make_client
 from r2tui.transfers.journal import Journal
@@ -59,6 +61,7 @@ def transfer_context(
 ) -> Iterator[TransferContext]:
     """A context with its own client (botocore retries off: ``policy`` is the only layer)."""
     client = make_client(settings, max_pool=workers * 2 + 2, retries=0)
+    client.meta.events.register("before-sign.s3.PutObject", _send_at_once)
     journal = Journal(settings.state_path())
     parts = ThreadPoolExecutor(workers, thread_name_prefix="r2tui-part")
     try:
@@ -68,3 +71,11 @@ def transfer_context(
     finally:
         parts.shutdown(wait=True)
         journal.close()
+
+
+def _send_at_once(request: AWSRequest, **_: object) -> None:
+    """No ``Expect: 100-continue`` on PutObject: botocore asks for it on every body, and for
+    files under the multipart threshold waiting for the go-ahead costs a round trip each.
+    (Expect is not part of the SigV4 signature.)"""
+    if "Expect" in request.headers:
+        del request.headers["Expect"]

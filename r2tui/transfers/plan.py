@@ -16,8 +16,12 @@ from r2tui.scan import LocalFile, LocalLibrary
 from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
 
+# Files handed to the hasher at a time: its pool holds a future per file, and 100,000 of them
+# would cost more memory than the rest of the plan.
+HASH_BATCH = 1000
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     key: str
     path: Path | None
@@ -123,23 +127,28 @@ def build_plan(
     stored; like every copy source they are checked with a HEAD before they are used.
     """
     items: list[PlanItem] = []
-    to_send: list[tuple[LocalFile, str]] = []
+    to_send: list[LocalFile] = []  # in key order, as ``wanted`` is
     for key in wanted:
         file = files.get(key)
         state = states.get(key, State.SYNCED)
         if file is not None and state in (State.MISSING, State.CHANGED):
-            to_send.append((file, state.value))
+            to_send.append(file)
         elif list_skips:
             items.append(PlanItem(key, file.path if file else None, file.size if file else 0,
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
-    plan.unreadable = _hash(library, [f for f, _ in to_send])
-    sending = {f.key for f, _ in to_send}
-    weak = {sha: key for sha, key in (hints or {}).items() if key not in sending}
-    index = weak | _content_index(library, files, states, sending)
-    _add_sends(plan, to_send, index)
-    plan.items.sort(key=lambda i: i.key)
+    plan.unreadable = _hash(library, to_send)
+    weak = {sha: key for sha, key in (hints or {}).items() if not _overwritten(states, key)}
+    index = weak | _content_index(library, files, states)
+    _add_sends(plan, to_send, states, index)
+    if list_skips:
+        plan.items.sort(key=lambda i: i.key)
     return plan
+
+
+def _overwritten(states: dict[str, State], key: str) -> bool:
+    """Is ``key``'s object about to change (so no source to copy from)? Missing or changed."""
+    return states.get(key) in (State.MISSING, State.CHANGED)
 
 
 def _normalised(keys: Iterable[str]) -> list[str]:
@@ -160,12 +169,13 @@ def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
     def failed(file: LocalFile, exc: OSError) -> None:
         unreadable[file.key] = f"cannot read {file.path}: {exc.strerror or exc}"
 
-    library.hasher.digest_all(files, failed)
+    for start in range(0, len(files), HASH_BATCH):
+        library.hasher.digest_all(files[start:start + HASH_BATCH], failed)
     return unreadable
 
 
 def _content_index(
-    library: Library, files: dict[str, LocalFile], states: dict[str, State], sending: set[str]
+    library: Library, files: dict[str, LocalFile], states: dict[str, State]
 ) -> dict[str, str]:
     """SHA-256 -> a key whose object holds that content (checked again before copying).
 
@@ -174,12 +184,12 @@ def _content_index(
     """
     index: dict[str, str] = {}
     for record in library.store.upload_records(library.settings.bucket).values():
-        if record.key not in sending and record.size > 0:
+        if not _overwritten(states, record.key) and record.size > 0:
             index[record.sha256] = record.key
     synced: dict[str, str] = {}
     for key in sorted(files):
         file = files[key]
-        if key in states or key in sending or file.size == 0:
+        if key in states or file.size == 0:
             continue
         digests = file.digests or library.hasher.cached(file)
         if digests is not None:
@@ -188,11 +198,12 @@ def _content_index(
 
 
 def _add_sends(
-    plan: UploadPlan, to_send: list[tuple[LocalFile, str]], index: dict[str, str]
+    plan: UploadPlan, to_send: list[LocalFile], states: dict[str, State], index: dict[str, str]
 ) -> None:
     """Upload each distinct content once; copy the rest from where it is (or will be)."""
     first_local: dict[str, str] = {}
-    for file, reason in sorted(to_send, key=lambda pair: pair[0].key):
+    for file in to_send:
+        reason = states[file.key].value
         sha = file.digests.sha256 if file.digests and file.size > 0 else None
         source = index.get(sha) if sha else None
         if sha and source is None and sha in first_local:

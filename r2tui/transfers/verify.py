@@ -1,4 +1,8 @@
-"""An object counts as done only once the bucket itself confirms its size and ETag."""
+"""An object counts as done only once the bucket itself confirms its size and ETag.
+
+A single PUT's own answer is that confirmation (the server checked Content-MD5, the ETag is the
+MD5); multipart uploads and server-side copies are confirmed with a HEAD.
+"""
 
 from __future__ import annotations
 
