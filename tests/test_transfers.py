@@ -159,13 +159,16 @@ def test_large_plans_are_hashed_in_batches(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(plan_module, "HASH_BATCH", 3)
+    monkeypatch.setattr(plan_module, "PARALLEL_HASH_SIZE", 100)  # the 318-byte cards are "big"
     keys = [f"photos/quotes/q{i:02d}.png" for i in range(10)]
     for key in keys:
         write(library_root, key, content_for(key))
+    write(library_root, "upload_log.txt", b"small: hashed in the planning thread")
+    keys.append("upload_log.txt")
     library = Library(make_settings())
     try:
         plan = plan_uploads(library)
-        assert library.hasher.hashed == 10
+        assert library.hasher.hashed == 11
     finally:
         library.close()
-    assert [i.key for i in plan.items] == keys and plan.uploads == 10
+    assert [i.key for i in plan.items] == sorted(keys) and plan.uploads == 11

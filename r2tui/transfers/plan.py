@@ -16,8 +16,10 @@ from r2tui.scan import LocalFile, LocalLibrary
 from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
 
-# Files handed to the hasher at a time: its pool holds a future per file, and 100,000 of them
-# would cost more memory than the rest of the plan.
+# Smaller files are hashed one after the other: for them the hasher's thread pool costs more
+# (futures, GIL and lock hand-offs) than the hashing; hashlib runs bigger ones in parallel.
+PARALLEL_HASH_SIZE = 1024 * 1024
+# Big files handed to the hasher at a time: its pool holds a future per file.
 HASH_BATCH = 1000
 
 
@@ -169,8 +171,15 @@ def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
     def failed(file: LocalFile, exc: OSError) -> None:
         unreadable[file.key] = f"cannot read {file.path}: {exc.strerror or exc}"
 
-    for start in range(0, len(files), HASH_BATCH):
-        library.hasher.digest_all(files[start:start + HASH_BATCH], failed)
+    for file in files:
+        if file.size < PARALLEL_HASH_SIZE:
+            try:
+                library.hasher.digests(file)
+            except OSError as exc:
+                failed(file, exc)
+    big = [f for f in files if f.size >= PARALLEL_HASH_SIZE]
+    for start in range(0, len(big), HASH_BATCH):
+        library.hasher.digest_all(big[start:start + HASH_BATCH], failed)
     return unreadable
 
 
