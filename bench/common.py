@@ -32,21 +32,25 @@ class Run:
 
 
 def measure(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Run:
-    """Run ``cmd`` once; its own wall time, CPU seconds and peak memory (wait4's rusage)."""
+    """Run ``cmd`` once: wall time, CPU seconds and peak RSS of that command alone.
+
+    GNU time reports the child's own peak RSS; ``wait4`` from this (large) Python process would
+    count the memory the child inherited at fork.
+    """
+    import tempfile
     import time
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    proc.returncode = code
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if code not in (0, 1):
-        raise RuntimeError(f"{cmd[0]} failed ({code}): {err[-500:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+    with tempfile.NamedTemporaryFile("r") as report:
+        timed = ["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", report.name, *cmd]
+        start = time.perf_counter()
+        proc = subprocess.run(timed, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        user, system, max_kb = report.read().split()[-3:]
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.decode(errors="replace")
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err[-500:]}")
+    return Run(wall, float(user) + float(system), int(max_kb) / 1024, proc.returncode)
 
 
 def median_run(cmd: Sequence[str], env: dict[str, str], repeat: int) -> Run:
