@@ -52,7 +52,7 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType, TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -1476,74 +1476,17 @@ class S3Proxy:
             and (forwarded is None or r.forwarded == forwarded)
         ]
 
-    def count(
-        self,
-        method: str | None = None,
-        path_prefix: str | None = None,
-        query_has: QueryHas = None,
-        *,
-        operation: str | None = None,
-        status: int | None = None,
-        forwarded: bool | None = None,
-    ) -> int:
-        return len(
-            self.records(
-                method,
-                path_prefix,
-                query_has,
-                operation=operation,
-                status=status,
-                forwarded=forwarded,
-            )
-        )
+    def count(self, *filters: Any, **named: Any) -> int:
+        """How many recorded requests match (the filters of :meth:`records`)."""
+        return len(self.records(*filters, **named))
 
-    def bytes_received(
-        self,
-        method: str | None = None,
-        path_prefix: str | None = None,
-        query_has: QueryHas = None,
-        *,
-        operation: str | None = None,
-        status: int | None = None,
-        forwarded: bool | None = None,
-    ) -> int:
+    def bytes_received(self, *filters: Any, **named: Any) -> int:
         """Total request-body bytes received from clients for matching requests."""
-        return sum(
-            r.request_bytes
-            for r in self.records(
-                method,
-                path_prefix,
-                query_has,
-                operation=operation,
-                status=status,
-                forwarded=forwarded,
-            )
-        )
+        return sum(r.request_bytes for r in self.records(*filters, **named))
 
-    def bytes_sent(
-        self,
-        method: str | None = None,
-        path_prefix: str | None = None,
-        query_has: QueryHas = None,
-        *,
-        operation: str | None = None,
-        status: int | None = None,
-        forwarded: bool | None = None,
-    ) -> int:
+    def bytes_sent(self, *filters: Any, **named: Any) -> int:
         """Total response-body bytes sent to clients for matching requests."""
-        return sum(
-            r.response_bytes
-            for r in self.records(
-                method,
-                path_prefix,
-                query_has,
-                operation=operation,
-                status=status,
-                forwarded=forwarded,
-            )
-        )
-
-    # -- faults -----------------------------------------------------------------------
+        return sum(r.response_bytes for r in self.records(*filters, **named))
 
     def add_fault(
         self,
