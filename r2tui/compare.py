@@ -76,6 +76,7 @@ class Report:
     uncategorised: CategoryReport
     has_local: bool
     local_issues: list[ScanIssue] = field(default_factory=list)
+    local: LocalLibrary | None = field(default=None, repr=False)  # the scan compared against
 
     @property
     def all_reports(self) -> list[CategoryReport]:
@@ -146,7 +147,7 @@ def compare(
     """
     reports = {c.id: CategoryReport(c, Tally(expected=c.expected)) for c in layout}
     uncategorised = CategoryReport(None)
-    report = Report(bucket, list(reports.values()), uncategorised, local is not None)
+    report = Report(bucket, list(reports.values()), uncategorised, local is not None, local=local)
 
     def report_of(key: str) -> CategoryReport:
         category = layout.category_of(key)

@@ -51,10 +51,10 @@ def upload_command(
                               overwrite=overwrite)
     root = settings.require_local_root().resolve()
     settings.require_storage()
-    library = _KeepsScan(settings)
+    library = Library(settings)
     try:
-        report = library.report()
-        local = library.scanned
+        report = library.report()  # lists the bucket while it scans the disk
+        local = report.local
         assert local is not None
         keys = select_keys(root, local, targets) if targets else None
         plan = plan_uploads(library, keys, report=report, local=local)
@@ -73,17 +73,6 @@ def upload_command(
     if interrupted:
         return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if summary.ok and not failed else ExitCode.FAILED)
-
-
-class _KeepsScan(Library):
-    """A Library that keeps the scan its report() makes: report() lists the bucket while it
-    scans the disk, so the two overlap, and the plan needs that scan too."""
-
-    scanned: LocalLibrary | None = None
-
-    def scan_local(self) -> LocalLibrary | None:
-        self.scanned = super().scan_local()
-        return self.scanned
 
 
 def _check_upload_args(
