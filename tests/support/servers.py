@@ -124,7 +124,29 @@ def find_free_port() -> int:
 # --------------------------------------------------------------------------------------
 
 
-class MotoServer:
+class _Service:
+    """``with`` support for the test servers: start on entry, stop on exit."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class MotoServer(_Service):
     """moto's S3 server in a separate process, bound to 127.0.0.1 on a free port.
 
     A separate process (rather than moto's in-process ``ThreadedMotoServer``) keeps
@@ -265,18 +287,6 @@ class MotoServer:
         if self._log is not None:
             self._log.close()
             self._log = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 # --------------------------------------------------------------------------------------
@@ -1277,7 +1287,7 @@ def _region_from_authorization(headers: Mapping[str, str]) -> str | None:
     return m.group(1) if m else None
 
 
-class S3Proxy:
+class S3Proxy(_Service):
     """R2-like verifying, observing, fault-injecting HTTP/1.1 reverse proxy for moto.
 
     Args:
@@ -1395,18 +1405,6 @@ class S3Proxy:
         for sock in socks:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def online(self) -> bool:
