@@ -98,10 +98,9 @@ def make_settings(
 
 
 @pytest.fixture
-def env(proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path) -> dict[str, str]:
-    """The environment of an ``r2tui`` subprocess pointed at this test's bucket and library."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("R2_", "AWS_", "R2TUI_"))}
-    return base | {
+def r2_vars(proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path) -> dict[str, str]:
+    """The settings of this test's bucket and library, as environment variables."""
+    return {
         "R2_ENDPOINT": proxy.url,
         "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
         "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY,
@@ -110,6 +109,21 @@ def env(proxy: S3Proxy, bucket: str, library_root: Path, tmp_path: Path) -> dict
         "R2_PUBLIC_URL": "https://media.example.com",
         "R2TUI_STATE_DIR": str(tmp_path / "state"),
     }
+
+
+@pytest.fixture
+def env(r2_vars: dict[str, str]) -> dict[str, str]:
+    """The environment of an ``r2tui`` subprocess pointed at this test's bucket and library."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("R2_", "AWS_", "R2TUI_"))}
+    return base | r2_vars
+
+
+@pytest.fixture
+def r2_environ(monkeypatch: pytest.MonkeyPatch, r2_vars: dict[str, str]) -> dict[str, str]:
+    """The same settings in this process's environment, for tests that call ``main()``."""
+    for name, value in r2_vars.items():
+        monkeypatch.setenv(name, value)
+    return r2_vars
 
 
 @pytest.fixture

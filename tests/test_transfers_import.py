@@ -12,27 +12,21 @@ import pytest
 
 from r2tui.cli import main
 from r2tui.sample import content_for
-from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, S3Proxy
+from tests.support.servers import S3Proxy
 
 WRITES = ("PutObject", "UploadPart", "CopyObject", "UploadPartCopy")
 MiB = 1024 * 1024
 
 
 @pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, proxy: S3Proxy, bucket: str, tmp_path: Path
+def outside(
+    r2_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Path:
     """Storage settings only (no local library), and a folder outside any library to import."""
-    values = {
-        "R2_ENDPOINT": proxy.url, "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
-        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY, "R2_BUCKET": bucket,
-        "R2TUI_STATE_DIR": str(tmp_path / "state"),
-    }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    outside = tmp_path / "old media"
-    outside.mkdir()
-    return outside
+    monkeypatch.delenv("R2_LOCAL_ROOT")
+    folder = tmp_path / "old media"
+    folder.mkdir()
+    return folder
 
 
 def write(folder: Path, rel: str, data: bytes) -> Path:
@@ -54,7 +48,7 @@ def sent(proxy: S3Proxy) -> tuple[int, int]:
 
 
 def test_a_folder_and_a_file_with_odd_names_are_imported_under_the_prefix(
-    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    outside: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cyrillic_nfd = unicodedata.normalize("NFD", "Кириллица ёж й.png")  # as macOS writes it
     files = {
@@ -66,10 +60,10 @@ def test_a_folder_and_a_file_with_odd_names_are_imported_under_the_prefix(
         "cards/Thumbs.db": b"junk",
     }
     for rel, data in files.items():
-        write(env, rel, data)
-    single = write(env, "elsewhere/Ёлка #1.png", content_for("c.png"))
+        write(outside, rel, data)
+    single = write(outside, "elsewhere/Ёлка #1.png", content_for("c.png"))
 
-    assert main(["upload", "--to", "photos/quotes", str(env / "cards"), str(single)]) == 0
+    assert main(["upload", "--to", "photos/quotes", str(outside / "cards"), str(single)]) == 0
 
     got = stored(admin, bucket)
     expected = {
@@ -89,22 +83,22 @@ def test_a_folder_and_a_file_with_odd_names_are_imported_under_the_prefix(
     assert out.startswith("plan: 4 uploads") and "uploaded 4, copied 0" in out
 
     proxy.clear()  # a rerun sends nothing and says why
-    assert main(["upload", "--to", "photos/quotes/", str(env / "cards"), str(single)]) == 0
+    assert main(["upload", "--to", "photos/quotes/", str(outside / "cards"), str(single)]) == 0
     assert sent(proxy) == (0, 0)
     assert "uploaded 0, copied 0, skipped 4, failed 0" in capsys.readouterr().out
 
 
 def test_same_content_is_copied_server_side_not_sent_again(
-    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    outside: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = content_for("twin.mp4")
-    write(env, "first/a.mp4", data)
-    assert main(["upload", "--to", "videos/intros", str(env / "first")]) == 0
-    write(env, "second/b.mp4", data)
-    write(env, "second/c.mp4", data)
+    write(outside, "first/a.mp4", data)
+    assert main(["upload", "--to", "videos/intros", str(outside / "first")]) == 0
+    write(outside, "second/b.mp4", data)
+    write(outside, "second/c.mp4", data)
     proxy.clear()
 
-    assert main(["upload", "--to", "videos/weekly", str(env / "second")]) == 0
+    assert main(["upload", "--to", "videos/weekly", str(outside / "second")]) == 0
 
     assert proxy.count(operation="PutObject") == 0 and proxy.count(operation="CopyObject") == 2
     assert sent(proxy)[1] == 0
@@ -114,21 +108,21 @@ def test_same_content_is_copied_server_side_not_sent_again(
 
 
 def test_a_different_object_at_the_key_is_a_conflict_unless_overwrite(
-    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    outside: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     admin.put_object(Bucket=bucket, Key="videos/intros/a.mp4", Body=b"someone else's video")
     admin.put_object(Bucket=bucket, Key="videos/intros/same-size.mp4", Body=b"x" * 10)
-    write(env, "new/a.mp4", content_for("a.mp4"))
-    write(env, "new/b.mp4", content_for("b.mp4"))
-    write(env, "new/same-size.mp4", b"y" * 10)  # same size, other content: the MD5 tells
+    write(outside, "new/a.mp4", content_for("a.mp4"))
+    write(outside, "new/b.mp4", content_for("b.mp4"))
+    write(outside, "new/same-size.mp4", b"y" * 10)  # same size, other content: the MD5 tells
     proxy.clear()
 
-    assert main(["upload", "--to", "videos/intros", "--dry-run", str(env / "new")]) == 1
+    assert main(["upload", "--to", "videos/intros", "--dry-run", str(outside / "new")]) == 1
     out = capsys.readouterr().out
     assert "CONFLICT videos/intros/a.mp4  (conflict: another object is stored" in out
     assert "2 conflicts" in out and sent(proxy) == (0, 0)
 
-    assert main(["upload", "--to", "videos/intros", "--json", str(env / "new")]) == 1
+    assert main(["upload", "--to", "videos/intros", "--json", str(outside / "new")]) == 1
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     failed = {e["key"]: e["reason"] for e in events if e["event"] == "job_failed"}
     assert set(failed) == {"videos/intros/a.mp4", "videos/intros/same-size.mp4"}
@@ -139,19 +133,20 @@ def test_a_different_object_at_the_key_is_a_conflict_unless_overwrite(
     assert got["videos/intros/a.mp4"] == b"someone else's video"
     assert got["videos/intros/same-size.mp4"] == b"x" * 10
 
-    assert main(["upload", "--to", "videos/intros", "--overwrite", str(env / "new")]) == 0
+    assert main(["upload", "--to", "videos/intros", "--overwrite", str(outside / "new")]) == 0
     got = stored(admin, bucket)
     assert got["videos/intros/a.mp4"] == content_for("a.mp4")
     assert got["videos/intros/same-size.mp4"] == b"y" * 10
 
 
 def test_dry_run_json_lists_the_plan_and_sends_nothing(
-    env: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
+    outside: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(env, "x/one.png", content_for("one.png"))
-    write(env, "x/deeper/two.png", content_for("two.png"))
+    write(outside, "x/one.png", content_for("one.png"))
+    write(outside, "x/deeper/two.png", content_for("two.png"))
 
-    assert main(["upload", "--to", "images/avatars", "--dry-run", "--json", str(env / "x")]) == 0
+    args = ["upload", "--to", "images/avatars", "--dry-run", "--json", str(outside / "x")]
+    assert main(args) == 0
 
     plan = json.loads(capsys.readouterr().out)
     assert [(i["key"], i["action"]) for i in plan["items"]] == [
@@ -161,13 +156,13 @@ def test_dry_run_json_lists_the_plan_and_sends_nothing(
 
 
 def test_the_root_prefix_takes_only_keys_that_fall_in_a_category(
-    env: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    outside: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(env, "tree/notes.txt", b"service file")
-    write(env, "tree/videos/closing/z.mp4", content_for("z.mp4"))
-    write(env, "tree/misc/lost.txt", b"no category here")
+    write(outside, "tree/notes.txt", b"service file")
+    write(outside, "tree/videos/closing/z.mp4", content_for("z.mp4"))
+    write(outside, "tree/misc/lost.txt", b"no category here")
 
-    assert main(["upload", "--to", "/", str(env / "tree")]) == 0
+    assert main(["upload", "--to", "/", str(outside / "tree")]) == 0
 
     assert sorted(stored(admin, bucket)) == ["notes.txt", "videos/closing/z.mp4"]
     assert "misc/lost.txt' would be outside every category" in capsys.readouterr().err
@@ -185,9 +180,9 @@ def test_the_root_prefix_takes_only_keys_that_fall_in_a_category(
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
-    env: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+    outside: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["upload", *(a.replace("{src}", str(env)) for a in args)]
+    argv = ["upload", *(a.replace("{src}", str(outside)) for a in args)]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1

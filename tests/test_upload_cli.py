@@ -9,29 +9,17 @@ from typing import Any
 import pytest
 
 from r2tui.cli import main
-from r2tui.sample import content_for
+from r2tui.sample import content_for, write_library
 from r2tui.transfers.console import size
-from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, Respond, S3Proxy
+from tests.support.servers import Respond, S3Proxy
 
 KEYS = ["videos/intros/a.mp4", "videos/weekly/b.mp4", "photos/quotes/c.png", "upload_log.txt"]
 
 
 @pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, proxy: S3Proxy, bucket: str, library_root: Path,
-    tmp_path: Path,
-) -> Path:
-    for key in KEYS:
-        path = library_root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content_for(key))
-    values = {
-        "R2_ENDPOINT": proxy.url, "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
-        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY, "R2_BUCKET": bucket,
-        "R2_LOCAL_ROOT": str(library_root), "R2TUI_STATE_DIR": str(tmp_path / "state"),
-    }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
+def lib(r2_environ: dict[str, str], library_root: Path) -> Path:
+    """The library root holding KEYS, with the settings in the environment."""
+    write_library(library_root, KEYS)
     return library_root
 
 
@@ -40,14 +28,14 @@ def stored(admin: Any, bucket: str) -> list[str]:
 
 
 def test_upload_without_auto_or_targets_is_a_usage_error(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    lib: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["upload"]) == 2
     assert "--auto" in capsys.readouterr().err
 
 
 def test_wrong_credentials_exit_3_with_one_line(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    lib: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("R2_SECRET_ACCESS_KEY", "not-the-secret")
     assert main(["upload", "--auto"]) == 3
@@ -57,7 +45,7 @@ def test_wrong_credentials_exit_3_with_one_line(
 
 
 def test_missing_bucket_exits_3(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    lib: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("R2_BUCKET", "no-such-bucket-here")
     assert main(["validate"]) == 3
@@ -65,7 +53,7 @@ def test_missing_bucket_exits_3(
 
 
 def test_dry_run_sends_nothing_and_prints_the_plan(
-    env: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
+    lib: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["upload", "--auto", "--dry-run", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
@@ -77,9 +65,9 @@ def test_dry_run_sends_nothing_and_prints_the_plan(
 
 
 def test_the_plan_line_shows_the_cost_with_the_configured_prices(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    lib: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (env / "r2tui.toml").write_text(
+    (lib / "r2tui.toml").write_text(
         "[prices]\nfree_storage_gb = 0\nstorage_gb_month = 1000\nclass_a_per_million = 4500\n"
     )
     added = sum(len(content_for(k)) for k in KEYS)
@@ -92,11 +80,11 @@ def test_the_plan_line_shows_the_cost_with_the_configured_prices(
 
 
 def test_prefix_and_path_narrow_the_upload(
-    env: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    lib: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["upload", "videos/intros"]) == 0
     assert stored(admin, bucket) == ["videos/intros/a.mp4"]
-    assert main(["upload", str(env / "photos"), str(env / "upload_log.txt")]) == 0
+    assert main(["upload", str(lib / "photos"), str(lib / "upload_log.txt")]) == 0
     assert stored(admin, bucket) == ["photos/quotes/c.png", "upload_log.txt",
                                      "videos/intros/a.mp4"]
     out = capsys.readouterr().out
@@ -104,7 +92,7 @@ def test_prefix_and_path_narrow_the_upload(
 
 
 def test_json_lines_end_with_the_summary_and_rerun_skips(
-    env: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
+    lib: Path, proxy: S3Proxy, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["upload", "--auto", "--json", "--workers", "2"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -125,7 +113,7 @@ def test_json_lines_end_with_the_summary_and_rerun_skips(
 
 
 def test_a_failed_item_exits_1_and_the_others_go_on(
-    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    lib: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     proxy.add_fault(lambda info: info.operation == "PutObject" and info.key == KEYS[2],
                     Respond(403, "AccessDenied", "denied"), times=None)

@@ -12,7 +12,7 @@ from boto3.s3.transfer import TransferConfig
 
 from r2tui.cli import main
 from r2tui.sample import content_for
-from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, S3Proxy
+from tests.support.servers import S3Proxy
 
 MiB = 1024 * 1024
 SMALL = "videos/intros/a.mp4"
@@ -21,17 +21,8 @@ OLD_SCRIPT_PARTS = TransferConfig(multipart_threshold=5 * MiB, multipart_chunksi
 
 
 @pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, proxy: S3Proxy, bucket: str, library_root: Path,
-    tmp_path: Path,
-) -> Path:
-    values = {
-        "R2_ENDPOINT": proxy.url, "R2_ACCESS_KEY_ID": TEST_ACCESS_KEY,
-        "R2_SECRET_ACCESS_KEY": TEST_SECRET_KEY, "R2_BUCKET": bucket,
-        "R2_LOCAL_ROOT": str(library_root), "R2TUI_STATE_DIR": str(tmp_path / "state"),
-    }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
+def lib(r2_environ: dict[str, str], library_root: Path) -> Path:
+    """An empty library root, with the settings in the environment."""
     return library_root
 
 
@@ -48,16 +39,16 @@ def validate_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, 
 
 
 def test_validate_lists_missing_and_changed_by_key(
-    env: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    lib: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(env, SMALL, content_for(SMALL))
-    write(env, "photos/quotes/q.png", content_for("photos/quotes/q.png"))
+    write(lib, SMALL, content_for(SMALL))
+    write(lib, "photos/quotes/q.png", content_for("photos/quotes/q.png"))
     assert main(["upload", "--auto"]) == 0
     capsys.readouterr()
     assert main(["validate"]) == 0
     assert "2 local files checked: ok" in capsys.readouterr().out
     admin.put_object(Bucket=bucket, Key=SMALL, Body=content_for(SMALL, variant=1)[:100])
-    write(env, "videos/closing/new.mp4", b"new")
+    write(lib, "videos/closing/new.mp4", b"new")
 
     code, result = validate_json(capsys)
     assert code == 1 and not result["ok"]
@@ -65,10 +56,10 @@ def test_validate_lists_missing_and_changed_by_key(
 
 
 def test_deep_reads_back_what_cheap_checks_cannot_prove(
-    env: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+    lib: Path, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = content_for(ODD, video_size=12 * MiB)[: 12 * MiB]
-    path = write(env, ODD, data)
+    path = write(lib, ODD, data)
     admin.upload_file(str(path), bucket, ODD, Config=OLD_SCRIPT_PARTS)  # like an old script
 
     code, result = validate_json(capsys)
@@ -79,7 +70,7 @@ def test_deep_reads_back_what_cheap_checks_cannot_prove(
     # An object whose metadata vouches for the local content but whose bytes differ.
     bad = bytearray(data)
     bad[7 * MiB] ^= 0xFF
-    forged = write(env.parent / "elsewhere", ODD, bytes(bad))
+    forged = write(lib.parent / "elsewhere", ODD, bytes(bad))
     admin.upload_file(str(forged), bucket, ODD, Config=OLD_SCRIPT_PARTS, ExtraArgs={
         "Metadata": {"sha256": hashlib.sha256(data).hexdigest()}})
     code, result = validate_json(capsys)
@@ -90,12 +81,12 @@ def test_deep_reads_back_what_cheap_checks_cannot_prove(
 
 
 def test_adopt_adds_sha256_metadata_in_place_without_sending_bytes(
-    env: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str],
+    lib: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    small = write(env, SMALL, content_for(SMALL))
+    small = write(lib, SMALL, content_for(SMALL))
     big_data = content_for(ODD, video_size=12 * MiB)[: 12 * MiB]
-    big = write(env, "videos/weekly/big.mp4", big_data)
+    big = write(lib, "videos/weekly/big.mp4", big_data)
     admin.upload_file(str(small), bucket, SMALL, ExtraArgs={"ContentType": "video/mp4"})
     admin.upload_file(str(big), bucket, "videos/weekly/big.mp4",
                       ExtraArgs={"ContentType": "video/mp4", "CacheControl": "max-age=60"})
