@@ -1,7 +1,8 @@
-"""``r2tui demo``: the app on an embedded S3 server on 127.0.0.1 with a generated library.
+"""The demo world: an embedded S3 server on 127.0.0.1 and a generated library in it.
 
-Nothing leaves the machine: moto's threaded server listens on loopback, the credentials are
-dummies, and the temporary library and server are removed on exit.
+Nothing leaves the machine: moto's threaded server listens on loopback and the credentials are
+dummies. ``r2tui demo`` (:mod:`r2tui.cli.demo`) runs it and removes it all on exit; the tests,
+the screenshots and the benchmarks seed it too.
 """
 
 from __future__ import annotations
@@ -9,18 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-import shutil
-import signal
 import socket
-import sys
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from r2tui.errors import ExitCode
 from r2tui.sample import content_for, sample_keys, write_library
 from r2tui.settings import DEFAULT_BUCKET, Secret, Settings
 
@@ -155,42 +151,3 @@ def _seed_in_process(settings: Settings, uploads: list[tuple[str, bytes]]) -> bo
     except Exception:  # noqa: BLE001 - any mismatch with moto's internals: use HTTP
         return False
     return True
-
-
-def run_demo(tui: bool = True) -> int:
-    """Start the server, seed it, run the app (or print the status), clean up."""
-    workdir = Path(tempfile.mkdtemp(prefix="r2tui-demo-"))
-    for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or kill: clean up too
-        signal.signal(signum, _interrupt)
-    try:
-        with embedded_server() as endpoint:
-            settings = demo_settings(endpoint, workdir / "library")
-            print(f"r2tui demo: S3 server at {endpoint}, library in {workdir}", file=sys.stderr)
-            print("r2tui demo: generating and uploading the sample library…", file=sys.stderr)
-            seed(settings, in_process=True)
-            return _run(settings, tui)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _run(settings: Settings, tui: bool) -> int:
-    from r2tui.library import Library
-    from r2tui.status_text import render_status
-
-    if tui:
-        from r2tui.tui.app import build_app
-
-        return build_app(settings).run() or int(ExitCode.OK)
-    library = Library(settings)
-    try:
-        report = library.report()
-        print(render_status(report, settings))
-        return int(ExitCode.OK)
-    finally:
-        library.close()

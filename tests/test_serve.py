@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from r2tui.cli.serve import app_command, exposure_warning
 from r2tui.sample import content_for, write_library
-from r2tui.serve import app_command, exposure_warning
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, find_free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from r2tui.cli.console import LiveBars, bar, plan_json, plan_summary
 from r2tui.costs import Prices
 from r2tui.transfers import Action, BatchProgress, JobProgress, PlanItem, UploadPlan
-from r2tui.transfers.console import LiveBars, bar, plan_json, plan_summary
 from r2tui.transfers.events import Event, JobFinished, JobStarted
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import content_type_for
@@ -93,6 +93,6 @@ def test_content_types() -> None:
 
 
 def test_the_transfer_engine_and_commands_do_not_import_textual() -> None:
-    code = ("import sys, r2tui.transfers, r2tui.transfers.commands; "
+    code = ("import sys, r2tui.transfers, r2tui.cli.uploading; "
             "sys.exit('textual' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

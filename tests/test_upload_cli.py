@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from r2tui.cli import main
+from r2tui.cli.console import size
 from r2tui.sample import content_for, write_library
-from r2tui.transfers.console import size
 from tests.support.servers import Respond, S3Proxy
 
 KEYS = ["videos/intros/a.mp4", "videos/weekly/b.mp4", "photos/quotes/c.png", "upload_log.txt"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from r2tui.cli.watch_view import Watcher
 from r2tui.library import Library
 from r2tui.progress_file import FILE_NAME, ProgressFile, read_progress
 from r2tui.sample import content_for, write_library
@@ -26,7 +27,6 @@ from r2tui.transfers import (
     JobStarted,
     Summary,
 )
-from r2tui.watch import Watcher
 from tests.support.keys import CLI_KEYS as KEYS
 
 

@@ -1,4 +1,4 @@
-"""The ``upload`` and ``validate`` commands: arguments in, rendered results and an exit code out."""
+"""``r2tui upload`` at work: plan, run the batch (Ctrl-C cancels it), render, exit code."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from r2tui.cli.console import (
+    JsonLog,
+    LineLog,
+    LiveBars,
+    plan_json,
+    plan_lines,
+    plan_summary,
+    plan_totals,
+    summary_line,
+)
 from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
 from r2tui.layout import normalise_prefix
@@ -20,35 +30,18 @@ from r2tui.scan import LocalLibrary, ScanIssue, key_for
 from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
 from r2tui.transfers.batch import Batch
-from r2tui.transfers.console import (
-    JsonLog,
-    LineLog,
-    LiveBars,
-    plan_json,
-    plan_lines,
-    plan_summary,
-    plan_totals,
-    summary_line,
-)
 from r2tui.transfers.events import Event, Summary
 from r2tui.transfers.imports import plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
-from r2tui.transfers.validate import validate
 
 
 def upload_command(
     settings: Settings, targets: list[str], *, auto: bool, dry_run: bool = False,
     workers: int | None = None, as_json: bool = False, adopt_metadata: bool = False,
-    to: str | None = None, overwrite: bool = False,
 ) -> int:
-    _check_upload_args(targets, auto=auto, adopt=adopt_metadata, to=to, overwrite=overwrite)
+    """Upload what is missing or changed (``auto``), or what ``targets`` name, from the library."""
     if workers is not None:
-        if not 1 <= workers <= 64:
-            raise UsageError(f"--workers must be between 1 and 64, got {workers}")
         settings = replace(settings, workers=workers)
-    if to is not None:
-        return import_command(settings, to, targets, dry_run=dry_run, as_json=as_json,
-                              overwrite=overwrite)
     root = settings.require_local_root().resolve()
     settings.require_storage()
     library = Library(settings)
@@ -75,27 +68,13 @@ def upload_command(
     return int(ExitCode.OK if summary.ok and not failed else ExitCode.FAILED)
 
 
-def _check_upload_args(
-    targets: list[str], *, auto: bool, adopt: bool, to: str | None, overwrite: bool
-) -> None:
-    if to is not None:
-        extra = [flag for flag, given in (("--auto", auto), ("--adopt", adopt)) if given]
-        if extra:
-            raise UsageError(f"{' and '.join(extra)} cannot be combined with --to")
-        return
-    if overwrite:
-        raise UsageError("--overwrite applies to imports only: --to PREFIX PATH ... --overwrite")
-    if not targets and not auto:
-        raise UsageError(
-            "nothing to upload: pass --auto (everything missing or changed) or PREFIX/PATH ..."
-        )
-
-
 def import_command(
     settings: Settings, to: str, paths: list[str], *, dry_run: bool = False,
-    as_json: bool = False, overwrite: bool = False,
+    as_json: bool = False, overwrite: bool = False, workers: int | None = None,
 ) -> int:
     """Import files or folders from anywhere under the bucket prefix ``to`` (a category's)."""
+    if workers is not None:
+        settings = replace(settings, workers=workers)
     prefix = target_prefix(settings.layout, to)
     sources = source_paths(paths)
     settings.require_storage()
@@ -216,30 +195,3 @@ def _print_adopted(result: AdoptResult, as_json: bool) -> None:
         print(f"r2tui: error: adopting {key}: {reason}", file=sys.stderr)
     print(f"adopt: {len(result.adopted)} objects given sha256 metadata, "
           f"{result.already} already had it")
-
-
-def validate_command(settings: Settings, *, deep: bool = False, as_json: bool = False) -> int:
-    settings.require_local_root()
-    settings.require_storage()
-    library = Library(settings)
-    try:
-        local = library.scan_local()
-        assert local is not None
-        result = validate(library, local, deep=deep)
-    finally:
-        library.close()
-    if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        for label, keys in (("missing", result.missing), ("changed", result.changed),
-                            ("unverified", result.unverified)):
-            for key in keys:
-                print(f"{label:<10} {key}")
-        for key, problem in result.mismatched.items():
-            print(f"mismatch   {key}: {problem}")
-        for path, problem in result.unreadable.items():
-            print(f"unreadable {path}: {problem}")
-        verdict = "ok" if result.ok else "problems found"
-        extra = f", {result.deep_read} read back" if deep else ""
-        print(f"validate: {result.checked} local files checked{extra}: {verdict}")
-    return int(ExitCode.OK if result.ok else ExitCode.FAILED)

@@ -6,11 +6,28 @@ settings (and the credentials) never pass through the page.
 
 from __future__ import annotations
 
+import argparse
 import shlex
 import sys
 from collections.abc import Sequence
 
+from r2tui.cli.parser import settings_flags
+from r2tui.errors import ConfigError, ExitCode
+from r2tui.settings import Settings
+
+HELP = "the app in a web browser (textual-serve)"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1; anything else is exposed)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    serve(settings_flags(args), host=args.host, port=args.port)
+    return int(ExitCode.OK)
 
 
 def app_command(settings_args: Sequence[str]) -> str:
@@ -29,8 +46,6 @@ def exposure_warning(host: str) -> str | None:
 
 def serve(settings_args: Sequence[str], host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app until interrupted. Needs the ``serve`` extra (textual-serve)."""
-    from r2tui.errors import ConfigError
-
     try:
         from textual_serve.server import Server
     except ImportError:
