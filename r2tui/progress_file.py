@@ -1,90 +1,29 @@
 """A running upload's progress on disk, so ``r2tui watch`` (another process) can show it.
 
-The upload writes ``<state>/upload-progress.json`` atomically (write, then rename) at most a few
-times a second; the watcher trusts it only while the writing process is alive.
+``<state>/upload-progress.json`` holds one JSON object: ``pid``, ``started``, ``updated``,
+``finished``, ``files_done``, ``files_total``, ``bytes_done``, ``bytes_total``,
+``bytes_per_second``, ``eta_seconds``, ``failed`` (key: reason) and ``active``
+(key: [bytes done, size]). It is written atomically (write, then rename) by
+:class:`r2tui.transfers.progress_file.ProgressFile`; a reader trusts it only while the
+writing process is alive. Reading it needs nothing of the transfer engine.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from r2tui.transfers.events import (
-    BatchFinished,
-    BatchProgress,
-    Event,
-    JobCancelled,
-    JobFailed,
-    JobFinished,
-    JobProgress,
-    JobStarted,
-)
-
 FILE_NAME = "upload-progress.json"
-WRITE_EVERY = 0.5  # seconds
 
 
-class ProgressFile:
-    """An event listener for :class:`r2tui.transfers.Batch` that mirrors progress to a file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._written = 0.0
-        self._state: dict[str, Any] = {
-            "pid": os.getpid(),
-            "started": time.time(),
-            "finished": False,
-            "files_done": 0,
-            "files_total": 0,
-            "bytes_done": 0,
-            "bytes_total": 0,
-            "bytes_per_second": 0.0,
-            "eta_seconds": None,
-            "failed": {},
-            "active": {},
-        }
-
-    def __call__(self, event: Event) -> None:
-        with self._lock:
-            self._apply(event)
-            final = isinstance(event, BatchFinished)
-            now = time.monotonic()
-            if final or now - self._written >= WRITE_EVERY:
-                self._written = now
-                self._write()
-
-    def _apply(self, event: Event) -> None:
-        state, active = self._state, self._state["active"]
-        if isinstance(event, JobStarted):
-            active[event.key] = [0, event.size]
-        elif isinstance(event, JobProgress):
-            active[event.key] = [event.bytes_done, event.size]
-        elif isinstance(event, JobFinished | JobCancelled):
-            active.pop(event.key, None)
-        elif isinstance(event, JobFailed):
-            active.pop(event.key, None)
-            state["failed"][event.key] = event.reason
-        elif isinstance(event, BatchProgress):
-            state.update(
-                files_done=event.files_done, files_total=event.files_total,
-                bytes_done=event.bytes_done, bytes_total=event.bytes_total,
-                bytes_per_second=event.bytes_per_second, eta_seconds=event.eta_seconds,
-            )
-        elif isinstance(event, BatchFinished):
-            state["finished"] = True
-            state["active"] = {}
-
-    def _write(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        data = self._state | {"updated": time.time()}
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.path)
+def write_progress(path: Path, data: dict[str, Any]) -> None:
+    """Replace the file at once, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
 
 
 def read_progress(path: Path) -> dict[str, Any] | None:

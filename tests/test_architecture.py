@@ -33,3 +33,13 @@ def test_help_is_light() -> None:
         "from r2tui.cli import build_parser\nbuild_parser().format_help()"
     )
     assert not modules & {"textual", "boto3", "botocore", "moto"}
+
+
+def test_watch_reads_progress_without_the_transfer_engine() -> None:
+    """``r2tui watch`` is a read-only viewer: the progress file's reader is in the core."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import r2tui.cli.watch_view, sys; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert "r2tui.progress_file" in out
+    assert not [name for name in out if name.startswith("r2tui.transfers")]

@@ -16,7 +16,7 @@ import pytest
 
 from r2tui.cli.watch_view import Watcher
 from r2tui.library import Library
-from r2tui.progress_file import FILE_NAME, ProgressFile, read_progress
+from r2tui.progress_file import FILE_NAME, read_progress
 from r2tui.sample import content_for, write_library
 from r2tui.transfers import (
     Action,
@@ -27,6 +27,7 @@ from r2tui.transfers import (
     JobStarted,
     Summary,
 )
+from r2tui.transfers.progress_file import ProgressFile
 from tests.support.keys import CLI_KEYS as KEYS
 
 
@@ -99,7 +100,7 @@ def test_terminal_mode_draws_the_table_and_quits(
 def test_watch_shows_a_running_upload(
     make_settings: Any, library_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("r2tui.progress_file.WRITE_EVERY", 0)  # write on every event
+    monkeypatch.setattr("r2tui.transfers.progress_file.WRITE_EVERY", 0)  # write on every event
     settings = make_settings()
     write_library(library_root, KEYS)
     progress = ProgressFile(settings.state_path() / FILE_NAME)

@@ -25,7 +25,6 @@ from r2tui.errors import ExitCode, UsageError
 from r2tui.layout import normalise_prefix
 from r2tui.library import Library
 from r2tui.progress_file import FILE_NAME as PROGRESS_FILE
-from r2tui.progress_file import ProgressFile
 from r2tui.scan import LocalLibrary, ScanIssue, key_for
 from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
@@ -33,6 +32,7 @@ from r2tui.transfers.batch import Batch
 from r2tui.transfers.events import Event, Summary
 from r2tui.transfers.imports import plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
+from r2tui.transfers.progress_file import ProgressFile
 
 
 def upload_command(
