@@ -1,18 +1,17 @@
-"""Transfer engine pieces without a server: throttled progress, rendering, headless import."""
+"""Transfer engine pieces without a server: throttled progress, plans, headless import."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from r2tui.cli.console import LiveBars, bar, plan_json, plan_summary
+from r2tui.cli.console import plan_json, plan_summary
 from r2tui.costs import Prices
 from r2tui.transfers import Action, BatchProgress, JobProgress, PlanItem, UploadPlan
-from r2tui.transfers.events import Event, JobFinished, JobStarted
+from r2tui.transfers.events import Event
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import content_type_for
 
@@ -35,17 +34,6 @@ def test_progress_events_are_throttled_but_the_end_is_always_reported() -> None:
     last = [e for e in events if isinstance(e, BatchProgress)][-1]
     assert (last.files_done, last.bytes_done, last.eta_seconds) == (1, 1000 * 1000, 0.0)
     assert last.bytes_per_second > 0
-
-
-def test_live_bars_redraw_in_place() -> None:
-    out = io.StringIO()
-    bars = LiveBars(out)
-    bars(JobStarted("videos/a.mp4", 100, Action.UPLOAD))
-    bars(BatchProgress(50, 100, 0, 1, 1024.0, 0.05))
-    bars(JobFinished("videos/a.mp4", Action.UPLOAD, 100))
-    text = out.getvalue()
-    assert "\x1b[" in text and "ETA 0 s" in text and "uploaded videos/a.mp4" in text
-    assert bar(1, 4).endswith(" 25.0%")
 
 
 def test_plan_counts_and_class_a_estimate() -> None:

@@ -6,14 +6,15 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from r2tui.cli.console import (
     JsonLog,
     LineLog,
-    LiveBars,
+    Listener,
     plan_json,
     plan_lines,
     plan_summary,
@@ -138,34 +139,47 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bo
     """
     prices = library.settings.prices
     if as_json:
-        listener = JsonLog(sys.stdout)
         print(json.dumps({"event": "plan", **plan_totals(plan, prices)}), flush=True)
     else:
-        listener = LiveBars(sys.stderr) if sys.stderr.isatty() else LineLog(sys.stdout)
         print(plan_summary(plan, prices), flush=True)
-    batch = Batch(library, plan, on_event=_with_progress_file(library, listener))
     started = time.monotonic()
-    done = threading.Event()
+    with _listener(as_json) as listener:
+        batch = Batch(library, plan, on_event=_with_progress_file(library, listener))
+        done = threading.Event()
 
-    def work() -> None:
+        def work() -> None:
+            try:
+                batch.run()
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="r2tui-batch", daemon=True).start()
+        interrupted = False
         try:
-            batch.run()
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name="r2tui-batch", daemon=True).start()
-    interrupted = False
-    try:
-        while not done.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        interrupted = True
-        print("r2tui: cancelling: finishing the requests in flight...", file=sys.stderr)
-        batch.cancel()
-        done.wait()
+            while not done.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            interrupted = True
+            listener.note("r2tui: cancelling: finishing the requests in flight...")
+            batch.cancel()
+            done.wait()
     if not as_json:
         print(summary_line(batch.summary, time.monotonic() - started))
     return batch.summary, interrupted
+
+
+@contextmanager
+def _listener(as_json: bool) -> Iterator[Listener]:
+    """JSON lines on stdout; live bars on stderr when it is a terminal; else a line log."""
+    if as_json:
+        yield JsonLog(sys.stdout)
+    elif sys.stderr.isatty():
+        from r2tui.cli.bars import LiveBars  # Rich is loaded only for a terminal
+
+        with LiveBars(sys.stderr) as bars:
+            yield bars
+    else:
+        yield LineLog(sys.stdout)
 
 
 def _with_progress_file(
