@@ -8,10 +8,11 @@ import sys
 CORE = [
     "r2tui.settings", "r2tui.layout", "r2tui.scan", "r2tui.digests", "r2tui.state",
     "r2tui.storage", "r2tui.inventory", "r2tui.identity", "r2tui.compare", "r2tui.library",
-    "r2tui.urls", "r2tui.costs", "r2tui.deploy", "r2tui.status_text", "r2tui.progress_file",
+    "r2tui.urls", "r2tui.costs", "r2tui.deploy", "r2tui.formatting", "r2tui.progress_file",
     "r2tui.transfers", "r2tui.demo", "r2tui.sample",
     # the command line, short of the app it may launch
-    "r2tui.cli", "r2tui.cli.parser", "r2tui.cli.uploading", "r2tui.cli.watch_view",
+    "r2tui.cli", "r2tui.cli.parser", "r2tui.cli.status", "r2tui.cli.uploading",
+    "r2tui.cli.watch_view",
 ]
 
 

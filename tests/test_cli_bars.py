@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from r2tui.cli.bars import SHOWN_FILES, LiveBars
-from r2tui.cli.console import size
+from r2tui.formatting import size
 from r2tui.sample import write_library
 from r2tui.transfers.events import (
     Action,

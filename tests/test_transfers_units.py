@@ -68,7 +68,7 @@ def test_plan_cost_from_the_price_table() -> None:
     assert (data["class_a_ops"], data["operations_usd"], data["storage_month_usd"]) == (
         10_004, 0.045018, 1.213291)
     assert plan_summary(plan, Prices()).endswith(
-        "about 10004 Class A operations ($0.05), 80.0 GiB more storage (+$1.21/month)")
+        "about 10004 Class A operations ($0.05), 85.89 GB more storage (+$1.21/month)")
     within_free_tier = UploadPlan(plan.items[2:], stored_bytes=0)
     assert within_free_tier.cost(Prices()).storage_month_usd == 0
 

@@ -11,9 +11,9 @@ import pytest
 from textual.pilot import Pilot
 
 from r2tui.demo import DemoPlan, seed
+from r2tui.formatting import summary_line
 from r2tui.library import Library
 from r2tui.settings import Secret, Settings
-from r2tui.status_text import summary_line
 from r2tui.tui.app import R2TuiApp, build_app
 from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from r2tui.cli import main
-from r2tui.cli.console import size
+from r2tui.formatting import size
 from r2tui.sample import content_for, write_library
 from tests.support.servers import Respond, S3Proxy
 

@@ -111,7 +111,7 @@ def test_watch_shows_a_running_upload(
     watcher = Watcher(Library(settings), interval=60)
     screen = watcher.screen()
     assert (f"Upload running (pid {os.getpid()}): 1/5 files · 400 Bytes/5.00 kB · 2.00 MB/s"
-            " · ETA 3 seconds") in screen
+            " · ETA 3s") in screen
     assert f" 40 %  {KEYS[0]}" in screen and f"failed: {KEYS[1]}: access denied" in screen
     progress(BatchFinished(Summary(uploaded=4, failed=1)))
     assert "Last upload finished: 1/5 files" in watcher.screen()

@@ -16,7 +16,8 @@ from rich.console import Console, RenderableType
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn
 from rich.table import Column
 
-from r2tui.cli.console import Listener, log_line, size
+from r2tui.cli.console import Listener, log_line
+from r2tui.formatting import eta, rate, size
 from r2tui.transfers.events import (
     Action,
     BatchFinished,
@@ -104,11 +105,10 @@ class LiveBars(Listener):
             self.progress.update(task, visible=index < SHOWN_FILES)
 
     def _update_total(self, t: BatchProgress) -> None:
-        eta = f"ETA {t.eta_seconds:.0f} s" if t.eta_seconds is not None else "ETA --"
         self.progress.update(
             self._total, completed=t.bytes_done, total=t.bytes_total or None, visible=True,
             description=f"total {t.files_done}/{t.files_total} files · "
-            f"{size(t.bytes_per_second)}/s · {eta}",
+            f"{rate(t.bytes_per_second)} · {eta(t.eta_seconds)}",
             stats=_of(t.bytes_done, t.bytes_total),
         )
 

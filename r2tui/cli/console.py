@@ -11,9 +11,8 @@ import threading
 from collections.abc import Iterator
 from typing import TextIO
 
-from humanize import naturalsize
-
 from r2tui.costs import Prices, usd
+from r2tui.formatting import duration, size
 from r2tui.transfers.events import (
     Action,
     Event,
@@ -27,15 +26,11 @@ from r2tui.transfers.events import (
 from r2tui.transfers.plan import UploadPlan
 
 
-def size(n: int | float) -> str:
-    return naturalsize(n, binary=True)
-
-
-def summary_line(summary: Summary, seconds: float) -> str:
+def batch_summary(summary: Summary, seconds: float) -> str:
     return (
         f"uploaded {summary.uploaded}, copied {summary.copied}, skipped {summary.skipped}, "
         f"failed {summary.failed}, cancelled {summary.cancelled}; "
-        f"{size(summary.bytes_sent)} sent in {seconds:.1f} s"
+        f"{size(summary.bytes_sent)} sent in {duration(seconds)}"
     )
 
 

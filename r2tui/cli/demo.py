@@ -54,8 +54,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _show(settings: Settings, tui: bool) -> int:
+    from r2tui.cli.status import render_status
     from r2tui.library import Library
-    from r2tui.status_text import render_status
 
     if tui:
         from r2tui.tui.app import build_app

@@ -15,11 +15,11 @@ from r2tui.cli.console import (
     JsonLog,
     LineLog,
     Listener,
+    batch_summary,
     plan_json,
     plan_lines,
     plan_summary,
     plan_totals,
-    summary_line,
 )
 from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
@@ -164,7 +164,7 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bo
             batch.cancel()
             done.wait()
     if not as_json:
-        print(summary_line(batch.summary, time.monotonic() - started))
+        print(batch_summary(batch.summary, time.monotonic() - started))
     return batch.summary, interrupted
 
 

@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-import humanize
-
+from r2tui.cli.status import render_status
 from r2tui.compare import Report
 from r2tui.errors import ExitCode, R2TuiError
+from r2tui.formatting import eta, rate, size, summary_line
 from r2tui.library import Library
 from r2tui.progress_file import FILE_NAME, read_progress
-from r2tui.status_text import render_status, size, summary_line
 
 REDRAW_EVERY = 0.5
 
@@ -109,12 +108,10 @@ def upload_lines(progress: dict[str, Any] | None) -> list[str]:
         state = "stopped before finishing" if progress.get("abandoned") else "finished"
         head = f"Last upload {state}: {done}/{total} files, {size(sent)}"
         return [head + (f", {len(failed)} failed" if failed else "")]
-    rate = progress.get("bytes_per_second") or 0.0
-    eta = progress.get("eta_seconds")
-    eta_text = humanize.naturaldelta(eta) if eta is not None else "?"
     lines = [
         f"Upload running (pid {progress.get('pid')}): {done}/{total} files · "
-        f"{size(sent)}/{size(to_send)} · {size(int(rate))}/s · ETA {eta_text}"
+        f"{size(sent)}/{size(to_send)} · {rate(progress.get('bytes_per_second') or 0.0)} · "
+        f"{eta(progress.get('eta_seconds'))}"
     ]
     for key, (bytes_done, file_size) in list(progress.get("active", {}).items())[:10]:
         percent = 100 * bytes_done // file_size if file_size else 100

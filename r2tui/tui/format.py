@@ -50,13 +50,3 @@ def bar(done: int, total: int, width: int = 10, *, clean: bool = True) -> Text:
     text.append(f" {int(ratio * 100):3d}%")
     return text
 
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
 from r2tui.costs import UploadCost, usd
-from r2tui.status_text import size
+from r2tui.formatting import size
 from r2tui.transfers import Action, UploadPlan
 
 SHOWN_ITEMS = 200

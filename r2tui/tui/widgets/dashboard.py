@@ -7,8 +7,8 @@ from textual.widgets import DataTable
 
 from r2tui.compare import CategoryReport, Report
 from r2tui.costs import Prices, storage_line
+from r2tui.formatting import size
 from r2tui.layout import Category
-from r2tui.status_text import size
 from r2tui.tui.format import bar
 from r2tui.tui.view import ViewState
 

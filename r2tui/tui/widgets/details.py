@@ -20,9 +20,9 @@ from textual_image.widget import Image
 
 from r2tui.compare import State
 from r2tui.errors import NotFoundError
+from r2tui.formatting import size
 from r2tui.inventory import ObjectDetails
 from r2tui.library import Library
-from r2tui.status_text import size
 from r2tui.storage import storage_errors
 from r2tui.tui.format import badge
 from r2tui.tui.messages import ReportsWorkerErrors

@@ -21,7 +21,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from r2tui.status_text import size as human_size
+from r2tui.formatting import size as human_size
 from r2tui.tui.format import badge, state_mark
 from r2tui.tui.messages import ReportsWorkerErrors
 from r2tui.tui.search import KeyIndex, Matches

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from r2tui.compare import Report
-from r2tui.status_text import summary_line
+from r2tui.formatting import summary_line
 
 COMPARING = "Comparing the bucket with the local library…"
 

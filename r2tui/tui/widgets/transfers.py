@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Static
 
+from r2tui.formatting import eta, rate, size
 from r2tui.library import Library
-from r2tui.status_text import size
 from r2tui.transfers import (
     Batch,
     BatchFinished,
@@ -26,7 +26,7 @@ from r2tui.transfers import (
     Summary,
     UploadPlan,
 )
-from r2tui.tui.format import bar, duration
+from r2tui.tui.format import bar
 from r2tui.tui.messages import ReportsWorkerErrors
 
 
@@ -125,8 +125,8 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         self.query_one(ProgressBar).update(total=max(p.bytes_total, 1), progress=p.bytes_done)
         self._head(
             f"{p.files_done}/{p.files_total} files · {size(p.bytes_done)} of "
-            f"{size(p.bytes_total)} · {size(int(p.bytes_per_second))}/s · "
-            f"ETA {duration(p.eta_seconds)}"
+            f"{size(p.bytes_total)} · {rate(p.bytes_per_second)} · "
+            f"{eta(p.eta_seconds)}"
         )
 
     def _finished(self, summary: Summary) -> None:
