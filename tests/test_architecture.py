@@ -1,9 +1,15 @@
-"""The UI-free core never imports Textual; ``r2tui --help`` imports neither Textual nor boto3."""
+"""The layers hold (import-linter's contracts in pyproject.toml); the UI-free core never
+imports Textual; ``r2tui --help`` imports neither Textual nor boto3."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CORE = [
     "r2tui.settings", "r2tui.layout", "r2tui.scan", "r2tui.digests", "r2tui.state",
@@ -44,3 +50,37 @@ def test_watch_reads_progress_without_the_transfer_engine() -> None:
     ).stdout.split()
     assert "r2tui.progress_file" in out
     assert not [name for name in out if name.startswith("r2tui.transfers")]
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the ``r2tui`` package and the contracts found in ``root``."""
+    code = ("from importlinter.cli import lint_imports\n"
+            "raise SystemExit(lint_imports(no_cache=True, no_logo=True))")
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+        env=os.environ | {"PYTHONPATH": str(root)},
+    )
+
+
+def test_the_import_contracts_are_kept() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 broken" in result.stdout
+
+
+def test_the_import_contracts_catch_what_they_forbid(tmp_path: Path) -> None:
+    """A copy of the package with one violation of each kind: every contract breaks."""
+    shutil.copytree(ROOT / "r2tui", tmp_path / "r2tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with (tmp_path / "r2tui" / "costs.py").open("a") as costs:
+        costs.write("\nimport r2tui.transfers.events  # the core reaching up\n")
+    with (tmp_path / "r2tui" / "state.py").open("a") as state:
+        state.write("\nimport r2tui.scan  # scan imports state: a cycle\n")
+    with (tmp_path / "r2tui" / "cli" / "console.py").open("a") as console:
+        console.write("\nimport rich  # Rich outside the bars\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode == 1
+    assert "r2tui.costs is not allowed to import r2tui.transfers" in result.stdout
+    assert "r2tui.cli is not allowed to import rich" in result.stdout
+    assert ".state -> .scan" in result.stdout
