@@ -2,6 +2,15 @@
 
 Each browser session runs ``r2tui`` as a subprocess with this process's environment, so the
 settings (and the credentials) never pass through the page.
+
+Whoever drives a session acts with the bucket's credentials, so a request is served only when
+(see :class:`~r2tui.cli.serve_gate.Gate`):
+
+- its ``Host`` is the served address: a DNS-rebinding page sends its own domain name there;
+- its ``Origin``, if any, is the served origin: a browser sends the origin of the page that
+  opened a WebSocket, so another site's page is refused;
+- it carries this launch's random token, from the printed URL or from the cookie the first
+  tokened answer sets (which lets the page's own WebSocket and assets in), as Jupyter does.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from r2tui.cli.parser import settings_flags
+from r2tui.cli.serve_gate import Gate, is_wildcard
 from r2tui.errors import ConfigError, ExitCode
 from r2tui.settings import Settings
 
@@ -39,18 +49,28 @@ def exposure_warning(host: str) -> str | None:
     if host in LOOPBACK:
         return None
     return (
-        f"serving on {host}: whoever reaches this port acts with the bucket's credentials; "
-        "put it behind an authenticating proxy or an SSH tunnel"
+        f"serving on {host} over plain HTTP: whoever sees the URL (its token crosses the network "
+        "in clear) acts with the bucket's credentials; prefer an SSH tunnel to a loopback serve"
     )
 
 
 def serve(settings_args: Sequence[str], host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app until interrupted. Needs the ``serve`` extra (textual-serve)."""
+    if is_wildcard(host):
+        shown = host or "''"
+        raise ConfigError(
+            f"--host {shown}: give the address browsers will use (e.g. this machine's "
+            "LAN address): requests are checked against it"
+        )
     try:
-        from textual_serve.server import Server
+        from r2tui.cli.serve_web import GatedServer
     except ImportError:
         raise ConfigError("r2tui serve needs textual-serve: pip install 'r2tui[serve]'") from None
     warning = exposure_warning(host)
     if warning:
         print(f"r2tui: warning: {warning}", file=sys.stderr)
-    Server(app_command(settings_args), host=host, port=port, title="r2tui").serve()
+    gate = Gate(host, port)
+    try:
+        GatedServer(app_command(settings_args), gate).serve()
+    except OSError as error:  # e.g. the port is taken
+        raise ConfigError(f"cannot serve on {gate.authority}: {error.strerror or error}") from None
