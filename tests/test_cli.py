@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from r2tui.sample import content_for
 from tests.support.keys import CLI_KEYS as KEYS
-from tests.support.servers import TEST_SECRET_KEY, find_free_port
+from tests.support.servers import TEST_SECRET_KEY, S3Proxy, find_free_port
 
 
 def r2tui(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -69,7 +70,9 @@ def test_status_table(env: dict[str, str], filled: list[str]) -> None:
     assert result.stderr == ""
 
 
-def test_signed_url_fetches_and_expires(env: dict[str, str], filled: list[str]) -> None:
+def test_signed_url_fetches_and_expires(
+    env: dict[str, str], filled: list[str], proxy: S3Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = "photos/quotes/quote +1 100% #1?.png"
     result = r2tui(env, "url", key)
     assert result.returncode == 0, result.stderr
@@ -78,10 +81,21 @@ def test_signed_url_fetches_and_expires(env: dict[str, str], filled: list[str]) 
     with urllib.request.urlopen(url) as response:
         assert response.read() == content_for(key)
     short = r2tui(env, "url", key, "--expires", "1s").stdout.strip()
-    time.sleep(2.1)
+    signed = signing_time(short)
+    # The R2-like proxy's clock, not a sleep: 1 s after signing the URL works, 2 s after not.
+    monkeypatch.setattr(proxy, "clock", lambda: signed + dt.timedelta(seconds=1))
+    with urllib.request.urlopen(short) as response:
+        assert response.read() == content_for(key)
+    monkeypatch.setattr(proxy, "clock", lambda: signed + dt.timedelta(seconds=2))
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(short)
     assert info.value.code == 403
+
+
+def signing_time(url: str) -> dt.datetime:
+    """A presigned URL's X-Amz-Date."""
+    (stamp,) = parse_qs(urlsplit(url).query)["X-Amz-Date"]
+    return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
 
 
 def test_url_expiry_follows_django_setting(env: dict[str, str], filled: list[str]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from r2tui.demo import plan_for
 from r2tui.layout import default_layout
 from r2tui.sample import sample_keys
+from tests.support.lines import Lines
 
 
 def test_sample_library_has_the_exact_expected_counts() -> None:
@@ -38,18 +39,16 @@ def test_demo_runs_shows_the_gap_and_cleans_up(tmp_path: Path) -> None:
 
 def test_demo_cleans_up_when_terminated(tmp_path: Path) -> None:
     import signal
-    import time
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "r2tui", "demo", "--no-tui"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
         env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path)},
     )
-    deadline = time.monotonic() + 60
-    while not any(tmp_path.iterdir()):
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    stderr = Lines(proc.stderr)  # type: ignore[arg-type]
+    stderr.wait_for(lambda line: "generating and uploading" in line)  # its server and files exist
+    assert any(tmp_path.iterdir())
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     assert list(tmp_path.iterdir()) == []
-    assert b"Traceback" not in (proc.stderr.read() if proc.stderr else b"")
+    assert "Traceback" not in stderr.rest()

@@ -69,10 +69,11 @@ def test_kill_9_mid_multipart_then_rerun_sends_only_missing_parts(
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
-        while doomed.count(operation="UploadPart", status=200) < 2:
+        journal = Journal(state)  # the client's own file: kill it once both parts are journaled
+        while (entry := journal.get(bucket, BIG)) is None or len(entry.parts) < 2:
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.05)
-        time.sleep(0.5)  # let the client journal the confirmed parts
+        journal.close()
         child.kill()
         child.wait()
     journal = Journal(state)

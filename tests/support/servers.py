@@ -1639,8 +1639,11 @@ class S3Proxy(_Service):
             conn.endheaders()
             if partial:
                 conn.send(partial)
-            time.sleep(0.05)  # let moto start reading before the connection dies
             if conn.sock is not None:
+                # End the body early and wait for moto's answer (or close): by then it has read
+                # all that was sent. Then cut the connection.
+                conn.sock.shutdown(socket.SHUT_WR)
+                conn.sock.recv(1)
                 _abort_socket(conn.sock)
         finally:
             self._release_upstream(conn)
