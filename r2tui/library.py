@@ -15,6 +15,7 @@ from r2tui.inventory import (
     iter_pages,
     list_level,
 )
+from r2tui.keys import check_key
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
@@ -92,6 +93,7 @@ class Library:
 
     def signed_url(self, key: str, expires: int | None = None, *, check: bool = True) -> str:
         """A signed GET URL; with ``check``, first make sure the object exists."""
+        check_key(key)
         if check:
             self.require_object(key)
         return signed_url(
@@ -99,6 +101,7 @@ class Library:
         )
 
     def public_url(self, key: str) -> str:
+        check_key(key)
         return public_url(self.settings.public_base_url, self.settings.layout, key)
 
     def require_object(self, key: str) -> ObjectDetails:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from r2tui.digests import Digests, compute_digests
+from r2tui.keys import key_problem
 from r2tui.settings import CONFIG_NAME
 from r2tui.state import StateStore
 
 JUNK_NAMES = frozenset({"Thumbs.db", "desktop.ini", "ehthumbs.db", "Icon\r"})
-MAX_KEY_BYTES = 1024
 
 
 @dataclass(slots=True)
@@ -65,8 +65,9 @@ def scan(root: Path, under: str = "") -> LocalLibrary:
     start = root / under if under else root
     for path, st in _walk(root, start, library.issues):
         key = key_for(root, path)
-        if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-            library.issues.append(ScanIssue(str(path), "key longer than 1,024 bytes"))
+        problem = key_problem(key)
+        if problem is not None:
+            library.issues.append(ScanIssue(str(path), f"key refused: {problem}"))
             continue
         if key in library.files:
             other = library.files[key].path

@@ -23,6 +23,7 @@ from r2tui.cli.console import (
 )
 from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
+from r2tui.keys import key_problem
 from r2tui.layout import normalise_prefix
 from r2tui.library import Library
 from r2tui.progress_file import FILE_NAME as PROGRESS_FILE
@@ -43,6 +44,7 @@ def upload_command(
     """Upload what is missing or changed (``auto``), or what ``targets`` name, from the library."""
     if workers is not None:
         settings = replace(settings, workers=workers)
+    _check_targets(targets)
     root = settings.require_local_root().resolve()
     settings.require_storage()
     library = Library(settings)
@@ -113,6 +115,17 @@ def select_keys(root: Path, local: LocalLibrary, targets: list[str]) -> list[str
             exact.add(target.lstrip("/"))
             prefixes.append(normalise_prefix(target))
     return sorted(k for k in local.files if k in exact or k.startswith(tuple(prefixes)))
+
+
+def _check_targets(targets: list[str]) -> None:
+    """A target that is no local path is a bucket key or prefix: refused unless usable."""
+    for target in targets:
+        if Path(target).expanduser().exists():
+            continue
+        problem = key_problem(target.lstrip("/"), prefix=True)
+        if problem is not None:
+            raise UsageError(f"{target!r}: no such file or folder, and refused as a bucket "
+                             f"prefix: {problem}")
 
 
 def _warn_plan(issues: list[ScanIssue], plan: UploadPlan) -> None:

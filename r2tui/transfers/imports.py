@@ -15,9 +15,10 @@ from pathlib import Path
 
 from r2tui.compare import State
 from r2tui.errors import UsageError
+from r2tui.keys import key_problem
 from r2tui.layout import Layout, normalise_prefix
 from r2tui.library import Library
-from r2tui.scan import MAX_KEY_BYTES, LocalFile, LocalLibrary, ScanIssue, is_skipped, scan
+from r2tui.scan import LocalFile, LocalLibrary, ScanIssue, is_skipped, scan
 from r2tui.transfers.plan import UploadPlan, build_plan, states_of
 
 _CONFLICTS = {
@@ -33,6 +34,9 @@ _OVERWRITE_HINT = "; --overwrite replaces it"
 def target_prefix(layout: Layout, prefix: str) -> str:
     """PREFIX normalised (NFC, ending in ``/``); a UsageError unless a category holds it."""
     normal = unicodedata.normalize("NFC", normalise_prefix(prefix))
+    problem = key_problem(normal, prefix=True)
+    if problem is not None:
+        raise UsageError(f"--to {prefix!r} refused: {problem}")
     if layout.category_of(normal) is None:
         known = ", ".join(f"{c.prefix or '(bucket root)'} ({c.name})" for c in layout)
         raise UsageError(
@@ -81,9 +85,9 @@ def _add_file(imported: LocalLibrary, layout: Layout, prefix: str, path: Path) -
 
 
 def _add(imported: LocalLibrary, layout: Layout, key: str, file: LocalFile) -> None:
-    problem = None
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-        problem = f"key {key!r} would be longer than 1,024 bytes"
+    problem = key_problem(key)
+    if problem is not None:
+        problem = f"key {key!r} refused: {problem}"
     elif layout.category_of(key) is None:
         problem = f"key {key!r} would be outside every category"
     elif key in imported.files:
