@@ -11,6 +11,7 @@ line that says why.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from r2tui.errors import UsageError
 
@@ -81,3 +82,21 @@ def printable(text: str) -> str:
         c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
         for c in text
     )
+
+
+def library_path(root: Path | None, key: str) -> Path | None:
+    """The regular file ``key`` names inside the library ``root``, or None.
+
+    None too for a key refused by the rule, and for a path that leaves the library once every
+    symlink is resolved: what is read for a key is always the library's own file.
+    """
+    if root is None or key_problem(key) is not None:
+        return None
+    base = root.resolve()
+    try:
+        path = (base / key).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    return path

@@ -13,7 +13,7 @@ from r2tui.transfers.events import (
     JobStarted,
     Summary,
 )
-from r2tui.transfers.plan import PlanItem, UploadPlan, plan_uploads
+from r2tui.transfers.plan import PlanItem, UploadPlan, plan_states, plan_uploads
 from r2tui.transfers.retry import RetryPolicy
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "RetryPolicy",
     "Summary",
     "UploadPlan",
+    "plan_states",
     "plan_uploads",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,17 +96,37 @@ def plan_uploads(
     another key is copied server-side instead of sent again. ``local`` (the scan ``report`` was
     made from) saves a second scan.
     """
-    local = local or library.scan_local()
+    local = local or _scan(library)
+    if report is None:
+        report = library.report(local)
+    return plan_states(library, keys, states_of(report), report.totals.remote_bytes, local=local)
+
+
+def plan_states(
+    library: Library,
+    keys: Iterable[str] | None,
+    states: Mapping[str, State],
+    stored_bytes: int,
+    *,
+    local: LocalLibrary | None = None,
+) -> UploadPlan:
+    """Plan ``keys`` against ``states`` (every key not synced, with its state) instead of a
+    report: what a UI passes from a snapshot it took, so that the plan is computed on other
+    threads from data nobody changes meanwhile. The disk is scanned now unless ``local``."""
+    local = local or _scan(library)
+    wanted = sorted(local.files) if keys is None else _normalised(keys)
+    plan = build_plan(library, local.files, states, wanted, list_skips=keys is not None)
+    plan.stored_bytes = stored_bytes
+    return plan
+
+
+def _scan(library: Library) -> LocalLibrary:
+    local = library.scan_local()
     if local is None:
         raise ConfigError(
             "uploading needs the local library: pass --local PATH or set R2_LOCAL_ROOT"
         )
-    if report is None:
-        report = library.report(local)
-    wanted = sorted(local.files) if keys is None else _normalised(keys)
-    plan = build_plan(library, local.files, states_of(report), wanted, list_skips=keys is not None)
-    plan.stored_bytes = report.totals.remote_bytes
-    return plan
+    return local
 
 
 def states_of(report: Report) -> dict[str, State]:
@@ -117,7 +137,7 @@ def states_of(report: Report) -> dict[str, State]:
 def build_plan(
     library: Library,
     files: dict[str, LocalFile],
-    states: dict[str, State],
+    states: Mapping[str, State],
     wanted: list[str],
     *,
     list_skips: bool,
@@ -148,7 +168,7 @@ def build_plan(
     return plan
 
 
-def _overwritten(states: dict[str, State], key: str) -> bool:
+def _overwritten(states: Mapping[str, State], key: str) -> bool:
     """Is ``key``'s object about to change (so no source to copy from)? Missing or changed."""
     return states.get(key) in (State.MISSING, State.CHANGED)
 
@@ -184,7 +204,7 @@ def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
 
 
 def _content_index(
-    library: Library, files: dict[str, LocalFile], states: dict[str, State]
+    library: Library, files: dict[str, LocalFile], states: Mapping[str, State]
 ) -> dict[str, str]:
     """SHA-256 -> a key whose object holds that content (checked again before copying).
 
@@ -207,7 +227,8 @@ def _content_index(
 
 
 def _add_sends(
-    plan: UploadPlan, to_send: list[LocalFile], states: dict[str, State], index: dict[str, str]
+    plan: UploadPlan, to_send: list[LocalFile], states: Mapping[str, State],
+    index: dict[str, str],
 ) -> None:
     """Upload each distinct content once; copy the rest from where it is (or will be)."""
     first_local: dict[str, str] = {}

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from functools import partial
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from r2tui.errors import ConfigError, R2TuiError, StorageError
+from r2tui.keys import printable
 from r2tui.library import Library
 from r2tui.settings import Settings
 from r2tui.tui.commands import APP_COMMANDS, SCREEN_COMMANDS
+from r2tui.tui.inflight import InFlight
 from r2tui.tui.messages import WorkerErrored
 from r2tui.tui.screens.dialogs import ConfirmScreen
 from r2tui.tui.screens.main import MainScreen
@@ -27,13 +31,16 @@ class R2TuiApp(App[int]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
-        self.main = MainScreen(library)
+        self.in_flight = InFlight()
+        self.main = MainScreen(library, self.in_flight)
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
 
     def on_unmount(self) -> None:
-        self.library.close()
+        """Close the store once no worker thread uses it: now, or when the last one returns."""
+        self.main.transfers.stop()
+        self.in_flight.when_idle(self.library.close)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -52,21 +59,28 @@ class R2TuiApp(App[int]):
         )
         if isinstance(error, StorageError | ConfigError) and worker.group.startswith(BANNER_GROUPS):
             self.main.show_error(message)
-        self.notify(message, title="Error", severity="error", timeout=8)
+        self.notify(printable(message), title="Error", severity="error", timeout=8, markup=False)
 
     async def action_quit(self) -> None:
         panel = self.main.transfers
-        if not panel.running:
+        if not panel.busy:
             self.exit(0)
             return
 
         def answer(quit_now: bool | None) -> None:
             if quit_now:
                 panel.cancel()
-                self.exit(0)
+                self.exit_when_stopped()
 
-        self.push_screen(ConfirmScreen("Uploads are running. Cancel them and quit?",
+        queued = f" and {len(panel.queued)} more queued" if panel.queued else ""
+        self.push_screen(ConfirmScreen(f"An upload is running{queued}. Cancel and quit?",
                                        yes="Cancel uploads and quit"), answer)
+
+    @work(exclusive=True, group="quit")
+    async def exit_when_stopped(self) -> None:
+        """Quit once the cancelled batch's requests in flight have ended (the panel says so)."""
+        await asyncio.to_thread(self.in_flight.wait_idle)
+        self.exit(0)
 
 
 def build_app(settings: Settings) -> R2TuiApp:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from r2tui.compare import CategoryReport, State
+from r2tui.keys import printable
 
 STATE_MARKS: dict[State, tuple[str, str]] = {
     State.MISSING: ("✗ missing", "bold red"),
@@ -12,6 +13,15 @@ STATE_MARKS: dict[State, tuple[str, str]] = {
     State.EXTRA: ("+ extra", "magenta"),
     State.UNVERIFIED: ("? unverified", "dim"),
 }
+
+
+def literal(text: str, style: str = "") -> Text:
+    """A string from outside (a key, a file or folder name, an error) exactly as it is.
+
+    Never read as markup: ``quote [draft].png`` stays ``quote [draft].png`` and ``[/bold]``
+    cannot break a pane. Control characters are shown escaped, never sent to the terminal.
+    """
+    return Text(printable(text), style=style, end="")
 
 
 def badge(report: CategoryReport, has_local: bool) -> Text:

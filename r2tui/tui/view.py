@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
 from r2tui.compare import CategoryReport, Report, State
 from r2tui.layout import Category, Layout
 
@@ -22,6 +26,19 @@ def ancestors(key: str) -> list[str]:
         found.append(key[: end + 1])
         end = key.find("/", end + 1)
     return found
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What an upload plan is computed from, taken on the UI thread and never changed after:
+    the plan's worker thread reads it while the UI thread goes on changing the view.
+
+    ``states`` is None before the first report: the worker then makes its own.
+    """
+
+    keys: tuple[str, ...]
+    states: Mapping[str, State] | None
+    stored_bytes: int
 
 
 class ViewState:
@@ -96,6 +113,13 @@ class ViewState:
             return []
         reports = self.report.all_reports if everywhere else [self.report.report_for(category)]
         return sorted(k for r in reports for k in r.keys_in(*UPLOADABLE))
+
+    def plan_request(self, keys: Iterable[str]) -> PlanRequest:
+        """A snapshot for planning ``keys``: a read-only copy of the states, not the report."""
+        if self.report is None:
+            return PlanRequest(tuple(sorted(keys)), None, 0)
+        states = MappingProxyType(dict(self._states))
+        return PlanRequest(tuple(sorted(keys)), states, self.report.totals.remote_bytes)
 
     def land(self, key: str, size: int) -> None:
         """An upload or copy finished: count the object as present right away."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
+
+from r2tui.tui.format import literal
 
 EXPIRY_CHOICES: tuple[tuple[str, int], ...] = (
     ("15 minutes", 15 * 60),
@@ -40,7 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             with Horizontal():
                 yield Button(self.yes, variant="warning", id="yes")
                 yield Button("No", id="no")
@@ -71,8 +74,12 @@ class ExpiryScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Signed URL for [b]{self.key}[/b], valid for:", markup=True)
+            yield Label(expiry_question(self.key))
             yield OptionList(*(Option(label, id=str(s)) for label, s in EXPIRY_CHOICES))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0) or None)
+
+
+def expiry_question(key: str) -> Text:
+    return Text.assemble("Signed URL for ", literal(key, "bold"), ", valid for:")

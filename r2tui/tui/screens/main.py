@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -13,16 +14,18 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from r2tui.costs import upload_cost
 from r2tui.errors import ConfigError, UsageError
+from r2tui.keys import check_key, printable
 from r2tui.library import Library
-from r2tui.transfers import plan_uploads
+from r2tui.transfers import UploadPlan, plan_states, plan_uploads
 from r2tui.tui.clipboard import copy
 from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
+from r2tui.tui.inflight import InFlight
 from r2tui.tui.messages import PlanReady, ReportLoaded, ReportsWorkerErrors, SignedUrlReady
 from r2tui.tui.screens.dialogs import ExpiryScreen
 from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.screens.help import HelpScreen
 from r2tui.tui.screens.plan import PlanScreen
-from r2tui.tui.view import ViewState
+from r2tui.tui.view import PlanRequest, ViewState
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.dashboard import Dashboard
 from r2tui.tui.widgets.details import Details
@@ -35,9 +38,11 @@ from r2tui.tui.widgets.transfers import TransfersPanel
 class MainScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [command.binding() for command in SCREEN_COMMANDS]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, in_flight: InFlight) -> None:
         super().__init__()
         self.library = library
+        self.in_flight = in_flight
+        self._transfers = TransfersPanel(library, in_flight)  # reachable after unmount too
         self.view = ViewState(library.settings.layout)
         self.last_tree: LazyTree | None = None
 
@@ -52,12 +57,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             yield LocalTree(root.resolve() if root else None, self.view)
             yield Details(self.library, self.view)
         yield Dashboard(self.view, self.library.settings.prices)
-        yield TransfersPanel()
+        yield self._transfers
         yield Footer()
 
     @property
     def transfers(self) -> TransfersPanel:
-        return self.query_one(TransfersPanel)
+        return self._transfers
 
     def on_mount(self) -> None:
         self.title = "r2tui"
@@ -69,7 +74,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def load_report(self) -> None:
-        report = self.library.report()
+        with self.in_flight.track():
+            report = self.library.report()
         if not get_current_worker().is_cancelled:
             self.post_message(ReportLoaded(report))
 
@@ -86,6 +92,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(Dashboard).show(self.view.report)
         self.query_one(Summary).show(self.view.report)
         self.query_one(Details).counts_changed()
+
+    def tell(self, message: str, **options: Any) -> None:
+        """Notify with a text that is data (keys, names, errors): never markup, escaped."""
+        self.notify(printable(message), markup=False, **options)
 
     def show_error(self, message: str) -> None:
         """Called by the app's error routing for storage and configuration failures."""
@@ -133,11 +143,16 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         return node.data if node is not None else None
 
     def highlighted_key(self) -> str | None:
+        """The highlighted file's key, if there is one and the key rule lets it have a URL."""
         entry = self.highlighted_entry()
         if entry is None or entry.kind is not Kind.FILE:
-            self.notify("Highlight a file in one of the trees first.", severity="warning")
+            self.tell("Highlight a file in one of the trees first.", severity="warning")
             return None
-        return entry.key
+        try:
+            return check_key(entry.key)
+        except UsageError as exc:
+            self.tell(f"No URL: {exc.message}", severity="warning")
+            return None
 
     def action_toggle_select(self) -> None:
         entry = self.highlighted_entry()
@@ -147,12 +162,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     def action_select_missing(self) -> None:
         keys, where = self._uploadable_here()
         if not keys:
-            self.notify(f"Nothing missing or changed {where}.")
+            self.tell(f"Nothing missing or changed {where}.")
             return
         self.view.selected.update(keys)
         self._relabel(None)
         self.notify_selection()
-        self.notify(f"Selected {len(keys)} missing or changed file(s) {where}.")
+        self.tell(f"Selected {len(keys)} missing or changed file(s) {where}.")
 
     def _uploadable_here(self) -> tuple[list[str], str]:
         view = self.view
@@ -175,20 +190,30 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_upload(self) -> None:
         if not self.view.selected:
-            self.notify("Nothing selected: space selects a file, m every missing or changed one.",
-                        severity="warning")
+            self.tell("Nothing selected: space selects a file, m every missing or changed one.",
+                      severity="warning")
             return
-        self.make_plan(sorted(self.view.selected))
+        pending = self.view.selected & self.transfers.pending_keys()
+        if pending == self.view.selected:
+            self.tell("Every selected file is in the running or a queued upload already.")
+            return
+        if pending:
+            self.tell(f"{len(pending)} selected file(s) left out: in the running or a queued "
+                      "upload already.")
+        self.make_plan(self.view.plan_request(self.view.selected - pending))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
-    def make_plan(self, keys: list[str]) -> None:
-        plan = plan_uploads(self.library, keys, report=self.view.report)
-        self.post_message(PlanReady(plan))
+    def make_plan(self, request: PlanRequest) -> None:
+        """Plan from the snapshot taken on the UI thread, never from the live view."""
+        with self.in_flight.track():
+            plan = _plan(self.library, request)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PlanReady(plan))
 
     def on_plan_ready(self, message: PlanReady) -> None:
         def start(confirmed: bool | None) -> None:
-            if confirmed:
-                self.transfers.start(self.library, message.plan)
+            if confirmed and not self.transfers.submit(message.plan):
+                self.tell("Queued: this upload starts when the running one ends.")
 
         plan, report = message.plan, self.view.report
         stored = report.totals.remote_bytes if report is not None else 0
@@ -205,9 +230,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_transfers_panel_batch_done(self, message: TransfersPanel.BatchDone) -> None:
         summary = message.summary
-        severity = "information" if summary.ok else "warning"
-        self.notify(f"Upload finished: {summary.uploaded} uploaded, {summary.copied} copied, "
-                    f"{summary.failed} failed.", severity=severity)
+        severity = "information" if summary.ok and not message.error else "warning"
+        verdict = "stopped by an error" if message.error else "finished"
+        self.tell(f"Upload {verdict}: {summary.uploaded} uploaded, {summary.copied} copied, "
+                  f"{summary.failed} failed.", severity=severity)
         self.load_report()
 
     def action_toggle_transfers(self) -> None:
@@ -215,9 +241,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         panel.display = not panel.display
 
     def action_retry_failed(self) -> None:
-        failed = sorted(self.transfers.failures)
+        failed = self.transfers.failures
         if failed:
-            self.make_plan(failed)
+            self.make_plan(self.view.plan_request(failed))
 
     def action_cancel_batch(self) -> None:
         self.transfers.cancel()
@@ -225,9 +251,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         panel = self.transfers if self.is_mounted else None
         if action == "cancel_batch":
-            return panel is not None and panel.running
+            return panel is not None and panel.busy
         if action == "retry_failed":
-            return panel is not None and bool(panel.failures) and not panel.running
+            return panel is not None and bool(panel.failures) and not panel.busy
         return True
 
     # --- URLs ----------------------------------------------------------------------------
@@ -252,8 +278,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     def on_signed_url_ready(self, message: SignedUrlReady) -> None:
         copy(self.app, message.url)
         until = datetime.now() + timedelta(seconds=message.expires)
-        self.notify(f"Signed URL for {message.key} copied; valid until "
-                    f"{until:%Y-%m-%d %H:%M}.", title="Copied")
+        self.tell(f"Signed URL for {message.key} copied; valid until "
+                  f"{until:%Y-%m-%d %H:%M}.", title="Copied")
 
     def action_copy_public(self) -> None:
         key = self.highlighted_key()
@@ -262,10 +288,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         try:
             url = self.library.public_url(key)
         except (UsageError, ConfigError) as exc:
-            self.notify(exc.message, title="No public URL", severity="warning")
+            self.tell(exc.message, title="No public URL", severity="warning")
             return
         copy(self.app, url)
-        self.notify(f"Public URL for {key} copied; it does not expire.", title="Copied")
+        self.tell(f"Public URL for {key} copied; it does not expire.", title="Copied")
 
     # --- view ----------------------------------------------------------------------------
 
@@ -314,3 +340,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([*SCREEN_COMMANDS, *APP_COMMANDS, *OTHER_KEYS]))
+
+
+def _plan(library: Library, request: PlanRequest) -> UploadPlan:
+    if request.states is None:  # no report yet: the plan makes its own
+        return plan_uploads(library, request.keys)
+    return plan_states(library, request.keys, request.states, request.stored_bytes)

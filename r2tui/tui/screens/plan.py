@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,7 +11,8 @@ from textual.widgets import Button, DataTable, Label
 
 from r2tui.costs import UploadCost, usd
 from r2tui.formatting import size
-from r2tui.transfers import Action, UploadPlan
+from r2tui.transfers import Action, PlanItem, UploadPlan
+from r2tui.tui.format import literal
 
 SHOWN_ITEMS = 200
 
@@ -32,12 +34,11 @@ class PlanScreen(ModalScreen[bool]):
         plan = self.plan
         with Vertical(id="plan-dialog"):
             yield Label("Upload plan", id="plan-title")
-            yield Label(self._summary(), id="plan-summary")
+            yield Label(self._summary(), id="plan-summary", markup=False)
             table: DataTable[str] = DataTable(id="plan-items", cursor_type="row")
             table.add_columns("Action", "Key", "Size", "Note")
             for item in plan.items[:SHOWN_ITEMS]:
-                note = f"copy of {item.source_key}" if item.source_key else item.reason
-                table.add_row(item.action.value, item.key, size(item.size), note)
+                table.add_row(*plan_row(item))
             yield table
             with Horizontal(id="plan-buttons"):
                 yield Button("Start upload (y)", variant="success", id="start",
@@ -70,3 +71,9 @@ class PlanScreen(ModalScreen[bool]):
     def action_answer(self, answer: bool) -> None:
         sends = any(i.action is not Action.SKIP for i in self.plan.items)
         self.dismiss(answer and sends)
+
+
+def plan_row(item: PlanItem) -> tuple[Text, ...]:
+    """Action, key, size and note of one item; the key and the note exactly as they are."""
+    note = f"copy of {item.source_key}" if item.source_key else item.reason
+    return Text(item.action.value), literal(item.key), Text(size(item.size)), literal(note)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image as PILImage
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -22,15 +20,22 @@ from r2tui.compare import State
 from r2tui.errors import NotFoundError
 from r2tui.formatting import size
 from r2tui.inventory import ObjectDetails
+from r2tui.keys import library_path
 from r2tui.library import Library
 from r2tui.storage import storage_errors
-from r2tui.tui.format import badge
+from r2tui.tui.format import badge, literal
 from r2tui.tui.messages import ReportsWorkerErrors
+from r2tui.tui.preview import (
+    IMAGE_SUFFIXES,
+    PREVIEW_MAX_BYTES,
+    Preview,
+    decode,
+    read_local,
+    too_big,
+)
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.lazy_tree import Entry, Kind
 
-PREVIEW_MAX_BYTES = 4 * 1024 * 1024
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 TWIN_TEXT = {
     State.MISSING: ("local only: not in the bucket yet", "bold red"),
     State.CHANGED: ("differs from the bucket (changed)", "bold yellow"),
@@ -48,7 +53,7 @@ class Details(ReportsWorkerErrors, VerticalScroll):
     @dataclass
     class PreviewLoaded(Message):
         key: str
-        image: PILImage.Image
+        preview: Preview
 
     def __init__(self, library: Library, view: ViewState) -> None:
         super().__init__(id="details")
@@ -60,6 +65,7 @@ class Details(ReportsWorkerErrors, VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-text")
+        yield Static(id="preview-note")
         yield Image(id="preview")
 
     def on_mount(self) -> None:
@@ -76,11 +82,11 @@ class Details(ReportsWorkerErrors, VerticalScroll):
         self.folder = prefix
         self._clear_preview()
         grid = _grid()
-        grid.add_row("folder", prefix or f"{self.library.settings.bucket} (bucket root)")
+        grid.add_row("folder", literal(prefix or f"{self.library.settings.bucket} (bucket root)"))
         category = self.view.layout.category_of_prefix(prefix)
         report = self.view.category_report(category) if category else None
         if category is not None and report is not None and self.view.report is not None:
-            grid.add_row("category", category.name)
+            grid.add_row("category", literal(category.name))
             grid.add_row("counts", badge(report, self.view.report.has_local))
             grid.add_row("access", _access(category.is_public))
         elif prefix and self.view.is_uncategorised_dir(prefix):
@@ -109,24 +115,32 @@ class Details(ReportsWorkerErrors, VerticalScroll):
                 details = self.library.head(key)
             except NotFoundError:
                 details = None
-        path = self._local_path(key)
+        path = library_path(self.library.local_root, key)
         local_size = path.stat().st_size if path is not None else None
         self.post_message(self.DetailsLoaded(key, details, local_size))
-        category = self.view.layout.category_of(key)
-        if category and category.is_previewable and key.lower().endswith(IMAGE_SUFFIXES):
-            data = path.read_bytes() if path is not None else self._fetch(key)
-            if data and not worker.is_cancelled:
-                image = PILImage.open(io.BytesIO(data))
-                image.load()
-                self.post_message(self.PreviewLoaded(key, image))
+        if self._previewable(key) and not worker.is_cancelled:
+            known = local_size if path is not None else details.size if details else None
+            preview = self._preview(key, path, known)
+            if preview is not None and not worker.is_cancelled:
+                self.post_message(self.PreviewLoaded(key, preview))
 
-    def _local_path(self, key: str) -> Path | None:
-        root = self.library.local_root
-        path = root / key if root is not None else None
-        return path if path is not None and path.is_file() else None
+    def _previewable(self, key: str) -> bool:
+        category = self.view.layout.category_of(key)
+        return bool(category and category.is_previewable
+                    and key.lower().endswith(IMAGE_SUFFIXES))
+
+    def _preview(self, key: str, path: Path | None, known_size: int | None) -> Preview | None:
+        """The library's file if it has one, else the object; nothing over the limit is read."""
+        if known_size is None:
+            return None
+        refused = too_big(known_size)
+        if refused is not None:
+            return refused
+        data = read_local(path) if path is not None else self._fetch(key)
+        return decode(data) if data else None
 
     def _fetch(self, key: str) -> bytes | None:
-        """The first few MiB of an object, enough for a card or an avatar."""
+        """The object, known to be no bigger than a preview reads (the Range makes sure)."""
         with storage_errors(self.library.settings, key=key):
             response = self.library.client.get_object(
                 Bucket=self.library.settings.bucket, Key=key,
@@ -139,23 +153,30 @@ class Details(ReportsWorkerErrors, VerticalScroll):
             self._show_details(message.key, message.details, message.local_size, loading=False)
 
     def on_details_preview_loaded(self, message: PreviewLoaded) -> None:
-        if message.key == self.key:
+        if message.key != self.key:
+            return
+        note = self.query_one("#preview-note", Static)
+        note.update(literal(message.preview.note, "dim italic"))
+        note.display = bool(message.preview.note)
+        if message.preview.image is not None:
             preview = self.query_one("#preview", Image)
-            preview.image = message.image
+            preview.image = message.preview.image
             preview.display = True
 
     def _clear_preview(self) -> None:
         preview = self.query_one("#preview", Image)
         preview.image = None
         preview.display = False
+        self.query_one("#preview-note", Static).display = False
 
     def _show_details(
         self, key: str, details: ObjectDetails | None, local_size: int | None, *, loading: bool
     ) -> None:
         grid = _grid()
-        grid.add_row("key", key)
+        grid.add_row("key", literal(key))
         category = self.view.layout.category_of(key)
-        grid.add_row("category", category.name if category else Text("uncategorised", "magenta"))
+        grid.add_row("category", literal(category.name) if category
+                     else Text("uncategorised", "magenta"))
         grid.add_row("access", _access(category is not None and category.is_public))
         if loading:
             grid.add_row("bucket", Text("loading…", style="dim italic"))
@@ -196,8 +217,8 @@ def _access(public: bool) -> Text:
 
 def _object_rows(grid: Table, d: ObjectDetails) -> None:
     modified = d.last_modified.strftime("%Y-%m-%d %H:%M:%S %Z") if d.last_modified else "–"
-    grid.add_row("size", f"{size(d.size)} ({d.size:,} bytes)")
-    grid.add_row("modified", modified)
-    grid.add_row("content type", d.content_type or "–")
-    grid.add_row("cache-control", d.cache_control or "–")
-    grid.add_row("sha256", d.sha256 or Text("not recorded", style="dim"))
+    grid.add_row("size", Text(f"{size(d.size)} ({d.size:,} bytes)"))
+    grid.add_row("modified", Text(modified))
+    grid.add_row("content type", literal(d.content_type or "–"))
+    grid.add_row("cache-control", literal(d.cache_control or "–"))
+    grid.add_row("sha256", literal(d.sha256) if d.sha256 else Text("not recorded", style="dim"))

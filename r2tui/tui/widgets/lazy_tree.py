@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from r2tui.formatting import size as human_size
-from r2tui.tui.format import badge, state_mark
+from r2tui.tui.format import badge, literal, state_mark
 from r2tui.tui.messages import ReportsWorkerErrors
 from r2tui.tui.search import KeyIndex, Matches
 from r2tui.tui.view import ViewState, parent_of
@@ -98,7 +98,7 @@ class LazyTree(ReportsWorkerErrors, Tree[Entry]):
         key: str
 
     def __init__(self, label: str, view: ViewState, *, id: str | None = None) -> None:
-        super().__init__(label, data=Entry(Kind.DIR, ""), id=id)
+        super().__init__(literal(label), data=Entry(Kind.DIR, ""), id=id)
         self.view = view
         self.root_name = label
         self.show_root = True
@@ -331,7 +331,7 @@ class LazyTree(ReportsWorkerErrors, Tree[Entry]):
             return self.dir_label(entry)
         mark = "● " if entry.key in self.view.selected else "  "
         text = Text(mark, style="bold cyan")
-        text.append(entry.name, style="" if entry.in_bucket else "dim")
+        text.append_text(literal(entry.name, style="" if entry.in_bucket else "dim"))
         if entry.size is not None:
             text.append(f"  {human_size(entry.size)}", style="dim")
         state = self.view.state_of(entry.key)
@@ -343,13 +343,13 @@ class LazyTree(ReportsWorkerErrors, Tree[Entry]):
 
     def dir_label(self, entry: Entry) -> Text:
         name = entry.key if self.needle else f"{entry.name}/"  # a search shows whole paths
-        text = Text(name if entry.key else self.root_name,
-                    style="bold" if entry.in_bucket else "dim")
+        text = literal(name if entry.key else self.root_name,
+                       style="bold" if entry.in_bucket else "dim")
         category = self.view.layout.category_of_prefix(entry.key)
         report = self.view.category_report(category) if category is not None else None
         if report is not None and self.view.report is not None:
             if entry.key == "":
-                text.append(f"  {category.name}: " if category else "  ", style="dim")
+                text.append_text(literal(f"  {category.name}: " if category else "  ", "dim"))
             else:
                 text.append("  ")
             text.append_text(badge(report, self.view.report.has_local))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from r2tui.scan import is_skipped, key_for, scan
+from r2tui.tui.format import literal
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.lazy_tree import PAGE, KeyPage, LazyTree, Page
 
@@ -21,7 +22,7 @@ class LocalTree(LazyTree):
         if self.local_root is not None and self.local_root.is_dir():
             super().relist()
         elif self.local_root is not None:
-            self.root.set_label(f"{self.local_root.name} (folder not found)")
+            self.root.set_label(literal(f"{self.local_root.name} (folder not found)"))
 
     def fetch(self, prefix: str, token: str | None) -> Page:
         """One page of a local folder; the token is the offset into its sorted listing."""

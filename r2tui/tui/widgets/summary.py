@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from r2tui.compare import Report
 from r2tui.formatting import summary_line
+from r2tui.tui.format import literal
 
 COMPARING = "Comparing the bucket with the local library…"
 
@@ -38,7 +39,7 @@ class ErrorBanner(Static):
     """What went wrong and what to fix; hidden until an error arrives."""
 
     def show(self, message: str) -> None:
-        self.update(f"⚠ {message}  —  fix it, then press r to retry")
+        self.update(literal(f"⚠ {message}  —  fix it, then press r to retry"))
         self.display = True
 
     def clear(self) -> None:

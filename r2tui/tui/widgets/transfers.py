@@ -1,7 +1,9 @@
-"""The transfers panel: runs a batch in a thread worker and shows its files, rate and ETA."""
+"""The transfers panel: runs one upload batch at a time in a thread worker, queues the plans
+confirmed meanwhile, and shows the files, rate and ETA."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -10,12 +12,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
+from r2tui.errors import R2TuiError
 from r2tui.formatting import eta, rate, size
 from r2tui.library import Library
 from r2tui.transfers import (
+    Action,
     Batch,
-    BatchFinished,
     BatchProgress,
     Event,
     JobCancelled,
@@ -26,7 +30,8 @@ from r2tui.transfers import (
     Summary,
     UploadPlan,
 )
-from r2tui.tui.format import bar
+from r2tui.tui.format import bar, literal
+from r2tui.tui.inflight import InFlight
 from r2tui.tui.messages import ReportsWorkerErrors
 
 
@@ -56,17 +61,25 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
 
     @dataclass
     class BatchDone(Message):
-        summary: Summary
+        """A batch's worker ended, whatever the outcome; ``error`` if the batch itself failed."""
 
-    def __init__(self) -> None:
+        summary: Summary
+        error: str | None = None
+
+    def __init__(self, library: Library, in_flight: InFlight) -> None:
         super().__init__(id="transfers")
         self.border_title = "Transfers"
+        self.library = library
+        self.in_flight = in_flight
         self.active_batch: Batch | None = None
+        self.queued: deque[UploadPlan] = deque()
         self.failures: dict[str, str] = {}
+        self._runner: Worker[Summary] | None = None
         self._sizes: dict[str, int] = {}
+        self._status = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("No transfers yet.", id="transfers-head")
+        yield Static("No transfers yet.", id="transfers-head", markup=False)
         yield ProgressBar(id="transfers-total", show_eta=False)
         table: DataTable[Text | str] = DataTable(id="jobs", cursor_type="row")
         table.add_columns("File", "Action", "Progress", "Status")
@@ -74,26 +87,76 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
 
     @property
     def running(self) -> bool:
+        """A batch's engine is running (its worker has not ended yet)."""
         return self.active_batch is not None
 
-    def start(self, library: Library, plan: UploadPlan) -> None:
-        self.active_batch = Batch(library, plan, on_event=self._post_event)
+    @property
+    def busy(self) -> bool:
+        """A batch runs or waits in the queue."""
+        return self.running or bool(self.queued)
+
+    def pending_keys(self) -> set[str]:
+        """Keys the running and the queued batches will send: not to be planned again."""
+        plans = [*([self.active_batch.plan] if self.active_batch else []), *self.queued]
+        return {i.key for p in plans for i in p.items if i.action is not Action.SKIP}
+
+    def submit(self, plan: UploadPlan) -> bool:
+        """Start ``plan`` now, or queue it behind the running batch; True if it started."""
+        self.display = True
+        if self.running:
+            self.queued.append(plan)
+            self._head(self._status)
+            return False
         self.failures = {}
+        self._start(plan)
+        return True
+
+    def cancel(self) -> None:
+        """Cancel the running batch and drop the queued ones, and say so."""
+        if self.active_batch is not None:
+            self.stop()
+            self._head("Cancelling: waiting for the requests in flight…")
+        self.stop()
+
+    def stop(self) -> None:
+        """Cancel the running batch and drop the queued ones (no UI: also while closing)."""
+        self.queued.clear()
+        if self.active_batch is not None:
+            self.active_batch.cancel()
+
+    def _start(self, plan: UploadPlan) -> None:
+        self.active_batch = Batch(self.library, plan, on_event=self._post_event)
         self._sizes = {}
         self.query_one("#jobs", DataTable).clear()
         self.query_one(ProgressBar).update(total=max(plan.bytes_to_send, 1), progress=0)
         self._head(f"Starting: {plan.uploads} uploads, {plan.copies} copies…")
-        self.display = True
-        self._run(self.active_batch)
-
-    def cancel(self) -> None:
-        if self.active_batch is not None:
-            self.active_batch.cancel()
-            self._head("Cancelling…")
+        self._runner = self._run(self.active_batch)
 
     @work(thread=True, exit_on_error=False, group="upload")
     def _run(self, batch: Batch) -> Summary:
-        return batch.run()
+        with self.in_flight.track():
+            return batch.run()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker is self._runner and event.worker.is_finished:
+            self._ended(event.worker)
+
+    def _ended(self, worker: Worker[Summary]) -> None:
+        """The batch's worker ended, in any way: nothing runs now; the next queued one starts."""
+        batch = self.active_batch
+        self.active_batch = None
+        self._runner = None
+        if batch is None:
+            return
+        if worker.state is WorkerState.CANCELLED:  # the app is closing: stop, start nothing
+            batch.cancel()
+            self.queued.clear()
+        error = _describe(worker.error) if worker.state is WorkerState.ERROR else None
+        self._show_outcome(batch.summary, error)
+        self.post_message(self.BatchDone(batch.summary, error))
+        if self.queued:
+            self._start(self.queued.popleft())
 
     def _post_event(self, event: Event) -> None:
         """Called from the engine's threads: post_message is the thread-safe way in."""
@@ -113,13 +176,11 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         elif isinstance(event, JobFailed):
             self.failures[event.key] = event.reason
             self._row(event.key, "upload", Text("", style="dim"),
-                      Text(f"✗ {event.reason}", style="bold red"))
+                      literal(f"✗ {event.reason}", "bold red"))
         elif isinstance(event, JobCancelled):
             self._remove(event.key)
-        elif isinstance(event, BatchProgress):
+        elif isinstance(event, BatchProgress) and self.running:
             self._progress(event)
-        elif isinstance(event, BatchFinished):
-            self._finished(event.summary)
 
     def _progress(self, p: BatchProgress) -> None:
         self.query_one(ProgressBar).update(total=max(p.bytes_total, 1), progress=p.bytes_done)
@@ -129,23 +190,29 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
             f"{eta(p.eta_seconds)}"
         )
 
-    def _finished(self, summary: Summary) -> None:
-        self.active_batch = None
+    def _show_outcome(self, summary: Summary, error: str | None) -> None:
         parts = [f"{summary.uploaded} uploaded", f"{summary.copied} copied",
                  f"{summary.failed} failed", f"{summary.cancelled} cancelled"]
+        if error is not None:
+            self._head(f"Stopped by an error: {error} ({', '.join(parts)})")
+            return
         verdict = "Done" if summary.ok else "Finished with problems"
-        hint = " — R retries the failed files" if summary.failures else ""
+        hint = " — R retries the failed files" if self.failures else ""
         self._head(f"{verdict}: {', '.join(parts)} ({size(summary.bytes_sent)} sent){hint}")
-        self.post_message(self.BatchDone(summary))
 
     def _head(self, text: str) -> None:
-        self.query_one("#transfers-head", Static).update(text)
+        """The panel's head line, with what waits in the queue after it."""
+        self._status = text
+        if self.queued:
+            files = sum(p.uploads + p.copies for p in self.queued)
+            text += f" · {len(self.queued)} batch(es) queued ({files} files)"
+        self.query_one("#transfers-head", Static).update(literal(text))
 
     def _row(self, key: str, action: str, progress: Text, status: Text | str) -> None:
         table = self.query_one("#jobs", DataTable)
         if key in table.rows:
             table.remove_row(key)
-        table.add_row(key, action, progress, status, key=key)
+        table.add_row(literal(key), action, progress, status, key=key)
 
     def _progress_cell(self, key: str, value: Text) -> None:
         table = self.query_one("#jobs", DataTable)
@@ -156,3 +223,9 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         table = self.query_one("#jobs", DataTable)
         if key in table.rows:
             table.remove_row(key)
+
+
+def _describe(error: BaseException | None) -> str:
+    if isinstance(error, R2TuiError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
