@@ -9,7 +9,7 @@ import pytest
 
 from r2tui.cli import main
 from r2tui.errors import UsageError
-from r2tui.keys import MAX_KEY_BYTES, check_key, key_problem, printable, quoted
+from r2tui.keys import MAX_KEY_BYTES, check_key, key_problem, library_path, printable, quoted
 from r2tui.scan import scan
 from tests.support.servers import S3Proxy
 
@@ -127,3 +127,21 @@ def test_bad_keys_are_refused_at_the_door_before_any_request(
     for word in words:
         assert word in line
     assert proxy.requests == []
+
+
+def test_library_path_stays_inside_the_library(tmp_path: Path) -> None:
+    root = tmp_path / "lib [1]"
+    (root / "photos").mkdir(parents=True)
+    (root / "photos" / "a [x].png").write_bytes(b"a")
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"s")
+    (root / "photos" / "out.png").symlink_to(secret)
+    (root / "photos" / "in.png").symlink_to(root / "photos" / "a [x].png")
+    (root / "photos" / "dir-out").symlink_to(tmp_path)
+    inside = (root / "photos" / "a [x].png").resolve()
+    assert library_path(root, "photos/a [x].png") == inside
+    assert library_path(root, "photos/in.png") == inside  # a link within the library is fine
+    for key in ("photos/out.png", "photos/dir-out/secret.png", "../secret.png",
+                "photos/../../secret.png", "photos", "photos/missing.png", "/etc/passwd"):
+        assert library_path(root, key) is None, key
+    assert library_path(None, "photos/a [x].png") is None

@@ -25,7 +25,7 @@ from r2tui.tui.widgets.lazy_tree import LazyTree
 from r2tui.tui.widgets.local_tree import LocalTree
 from r2tui.tui.widgets.summary import ErrorBanner, Summary
 from tests.support.servers import TEST_SECRET_KEY, Delay, Respond, match_request
-from tests.test_tui_helpers import drive, expand, highlight, settle
+from tests.test_tui_helpers import drive, expand, highlight, settle, wait_for
 
 SCALE = 0.02
 
@@ -47,14 +47,6 @@ def labels(tree: LazyTree) -> list[str]:
 
     walk(tree.root)
     return found
-
-
-async def wait_for(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 10) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met in time")
 
 
 async def start_upload(pilot: Pilot[int]) -> None:

@@ -22,6 +22,7 @@ from r2tui.cli.status import render_status
 from r2tui.compare import Report
 from r2tui.errors import ExitCode, R2TuiError
 from r2tui.formatting import eta, rate, size, summary_line
+from r2tui.keys import printable
 from r2tui.library import Library
 from r2tui.progress_file import FILE_NAME, read_progress
 
@@ -79,7 +80,7 @@ class Watcher:
         when = time.strftime("%H:%M:%S", time.localtime(self.refreshed)) if self.refreshed else "…"
         lines = [f"r2tui watch · bucket {settings.bucket} · listed at {when} · q or Ctrl-C quits"]
         if self.error:
-            lines += ["", f"error: {self.error} (retrying every {self.interval:g} s)"]
+            lines += ["", f"error: {printable(self.error)} (retrying every {self.interval:g} s)"]
         if self.report is not None:
             lines += ["", render_status(self.report, settings)]
         elif not self.error:
@@ -91,7 +92,7 @@ class Watcher:
         """One line per refresh, for a log."""
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         if self.error:
-            return f"{stamp} error: {self.error}"
+            return f"{stamp} error: {printable(self.error)}"
         status = summary_line(self.report) if self.report else "no report yet"
         progress = self.progress()
         upload = f" | {upload_lines(progress)[0]}" if progress else ""
@@ -115,8 +116,9 @@ def upload_lines(progress: dict[str, Any] | None) -> list[str]:
     ]
     for key, (bytes_done, file_size) in list(progress.get("active", {}).items())[:10]:
         percent = 100 * bytes_done // file_size if file_size else 100
-        lines.append(f"  {percent:3d} %  {key}")
-    lines += [f"  failed: {key}: {reason}" for key, reason in list(failed.items())[:5]]
+        lines.append(f"  {percent:3d} %  {printable(key)}")
+    lines += [f"  failed: {printable(f'{key}: {reason}')}"
+              for key, reason in list(failed.items())[:5]]
     return lines
 
 

@@ -78,7 +78,8 @@ class R2TuiApp(App[int]):
 
     @work(exclusive=True, group="quit")
     async def exit_when_stopped(self) -> None:
-        """Quit once the cancelled batch's requests in flight have ended (the panel says so)."""
+        """Quit once the cancelled batch's requests in flight have ended (the panel says it
+        waits for them), so that no worker outlives the store."""
         await asyncio.to_thread(self.in_flight.wait_idle)
         self.exit(0)
 

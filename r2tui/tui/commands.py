@@ -28,8 +28,9 @@ SCREEN_COMMANDS: tuple[Command, ...] = (
     Command("m", "select_missing", "Select missing",
             "Select every missing or changed file in the highlighted category "
             "(everywhere at the root)", "select-missing", display="m"),
-    Command("u", "upload", "Upload", "Show the upload plan for the selection, then upload",
-            "upload", display="u"),
+    Command("u", "upload", "Upload",
+            "Show the upload plan, then upload (queued while a batch runs)", "upload",
+            display="u"),
     Command("c", "copy_signed", "Signed URL",
             "Copy a signed URL for the highlighted object (default expiry)", "copy-signed",
             display="c"),
@@ -48,7 +49,8 @@ SCREEN_COMMANDS: tuple[Command, ...] = (
             "transfers", show=False, display="t"),
     Command("R", "retry_failed", "Retry failed", "Upload the failed files of the last batch again",
             "retry", show=False, display="R"),
-    Command("x", "cancel_batch", "Cancel batch", "Cancel the running upload batch", "cancel",
+    Command("x", "cancel_batch", "Cancel batch",
+            "Cancel the running upload batch and drop the queued ones", "cancel",
             show=False, display="x"),
     Command("e", "deploy_settings", "Deploy env",
             "Show the web app's settings (.env, Render, Django) to copy; the secret stays masked",
@@ -57,7 +59,8 @@ SCREEN_COMMANDS: tuple[Command, ...] = (
 )
 
 APP_COMMANDS: tuple[Command, ...] = (
-    Command("q", "quit", "Quit", "Quit (asks first while uploads run)", "quit", display="q"),
+    Command("q", "quit", "Quit", "Quit (asks first while uploads run or wait)", "quit",
+            display="q"),
 )
 
 OTHER_KEYS: tuple[Command, ...] = (

@@ -31,8 +31,8 @@ def too_big(size: int) -> Preview | None:
     """No preview for a file over the limit (the note says so); None if it may be read."""
     if size <= PREVIEW_MAX_BYTES:
         return None
-    return Preview(note=f"no preview: {human_size(size)} is over the "
-                        f"{human_size(PREVIEW_MAX_BYTES)} a preview reads")
+    return Preview(note=f"no preview: the file is {human_size(size)} ({size:,} bytes), over "
+                        f"the {PREVIEW_MAX_BYTES:,} bytes a preview reads")
 
 
 def read_local(path: Path) -> bytes:

@@ -113,10 +113,10 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
 
     def cancel(self) -> None:
         """Cancel the running batch and drop the queued ones, and say so."""
-        if self.active_batch is not None:
-            self.stop()
-            self._head("Cancelling: waiting for the requests in flight…")
+        running = self.running
         self.stop()
+        if running:
+            self._head("Cancelling: waiting for the requests in flight…")
 
     def stop(self) -> None:
         """Cancel the running batch and drop the queued ones (no UI: also while closing)."""
