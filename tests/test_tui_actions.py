@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual_image.widget import Image
 
 from r2tui.demo import DemoPlan, seed
@@ -90,7 +90,8 @@ def test_x_cancels_a_running_batch(seeded: Any, proxy: Any) -> None:
     async def scenario(pilot: Pilot[int]) -> None:
         panel = app.main.transfers
         await start_upload(pilot)
-        await wait_for(pilot, lambda: panel.running)
+        jobs = panel.query_one("#jobs", DataTable)
+        await wait_for(pilot, lambda: jobs.row_count == 1)  # the first PUT is in flight
         await pilot.press("x")
         await wait_for(pilot, lambda: not panel.running)
         head = str(panel.query_one("#transfers-head").render())
