@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from botocore.awsrequest import AWSRequest
@@ -47,12 +47,19 @@ class TransferContext:
 
     def call(self, fn: Callable[[], T]) -> T:
         """One request with retries; a slot is held only while the request is in flight."""
+        return with_retries(self._in_slot(fn), self.policy, self.cancel)
 
+    def call_to_clean_up(self, fn: Callable[[], T]) -> T:
+        """A clean-up request (an abort) that must go out even after a cancel: two tries."""
+        policy = replace(self.policy, attempts=min(2, self.policy.attempts))
+        return with_retries(self._in_slot(fn), policy, threading.Event())
+
+    def _in_slot(self, fn: Callable[[], T]) -> Callable[[], T]:
         def attempt() -> T:
             with self.slots:
                 return fn()
 
-        return with_retries(attempt, self.policy, self.cancel)
+        return attempt
 
 
 @contextmanager

@@ -7,8 +7,9 @@ import contextlib
 from botocore.exceptions import ClientError
 
 from r2tui.digests import Digests, part_size_for
-from r2tui.inventory import ObjectDetails, head
+from r2tui.inventory import ObjectDetails
 from r2tui.transfers.context import TransferContext
+from r2tui.transfers.verify import head_object
 
 MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
 
@@ -67,13 +68,17 @@ def _copy_in_parts(
 def abort_quietly(ctx: TransferContext, key: str, upload_id: str) -> None:
     """Abort an upload (free of charge); a failure only leaves it to R2's 7-day cleanup."""
     with contextlib.suppress(Exception):  # e.g. network down: nothing more to do here
-        ctx.client.abort_multipart_upload(Bucket=ctx.bucket, Key=key, UploadId=upload_id)
+        ctx.call_to_clean_up(
+            lambda: ctx.client.abort_multipart_upload(
+                Bucket=ctx.bucket, Key=key, UploadId=upload_id
+            )
+        )
 
 
 def holds_content(ctx: TransferContext, key: str, size: int, digests: Digests) -> bool:
     """Does the object at ``key`` hold this content? Checked with one HEAD before copying."""
     try:
-        details = head(ctx.client, ctx.bucket, key)
+        details = head_object(ctx, key)
     except ClientError:
         return False
     return same_content(details, size, digests)

@@ -16,7 +16,6 @@ from concurrent.futures import Future, wait
 from botocore.exceptions import ClientError
 
 from r2tui.digests import Digests, etag_of_parts, part_size_for
-from r2tui.inventory import head
 from r2tui.scan import LocalFile
 from r2tui.transfers.context import JobError, TransferContext
 from r2tui.transfers.copy import abort_quietly
@@ -24,6 +23,7 @@ from r2tui.transfers.journal import JournalEntry
 from r2tui.transfers.localfile import changed, is_unchanged, read_range
 from r2tui.transfers.properties import content_md5, object_args
 from r2tui.transfers.retry import Cancelled, error_code
+from r2tui.transfers.verify import head_object
 
 Progress = Callable[[int, bool], None]  # (bytes, sent now) - resumed parts are not "sent"
 
@@ -192,7 +192,7 @@ def _complete(
 
 def _landed(ctx: TransferContext, file: LocalFile, digests: Digests) -> bool:
     try:
-        details = head(ctx.client, ctx.bucket, file.key)
+        details = head_object(ctx, file.key)
     except ClientError:
         return False
     return details.size == file.size and details.etag == digests.mpu_etag

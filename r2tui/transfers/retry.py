@@ -19,10 +19,19 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 T = TypeVar("T")
 
-_TRANSIENT_CODES = frozenset(
-    {"SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
-     "TooManyRequests", "RequestTimeTooSkewed"}
-)
+# As botocore's standard mode: throttling and transient codes, and these statuses.
+_TRANSIENT_CODES = frozenset({
+    "SlowDown", "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+    "InternalError", "ServiceUnavailable", "Throttling", "ThrottlingException",
+    "ThrottledException", "RequestThrottled", "RequestThrottledException", "TooManyRequests",
+    "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+})
+_TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Never healed by waiting: the credentials, the clock or the feature must be fixed first.
+_PERMANENT_CODES = frozenset({
+    "RequestTimeTooSkewed", "NotImplemented", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+    "AccessDenied", "ExpiredToken", "InvalidToken", "AuthorizationHeaderMalformed",
+})
 
 
 @dataclass(frozen=True)
@@ -48,12 +57,19 @@ def error_code(exc: BaseException) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """5xx, 429/SlowDown, resets, timeouts and lost responses: worth another try."""
+    """500/502/503/504, 429 and throttling codes, resets, timeouts and lost responses.
+
+    Not 501 (the server does not implement it), not an auth error, not clock skew: another
+    try would fail the same way, so the user hears at once what to fix.
+    """
     if isinstance(exc, (HTTPClientError, BotoConnectionError, ResponseStreamingError)):
         return True
     if isinstance(exc, ClientError):
+        code = error_code(exc)
+        if code in _PERMANENT_CODES:
+            return False
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        return status >= 500 or status == 429 or error_code(exc) in _TRANSIENT_CODES
+        return status in _TRANSIENT_STATUSES or code in _TRANSIENT_CODES
     return False
 
 
