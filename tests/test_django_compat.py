@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from r2tui.library import Library
 from r2tui.sample import content_for, png, write_library
 from r2tui.settings import Settings
-from r2tui.transfers import Batch, plan_uploads
+from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY
 
 if not django_settings.configured:
@@ -62,7 +62,7 @@ def uploaded(
 ) -> Library:
     write_library(library_root, KEYS)
     library = Library(make_settings())
-    summary = Batch(library, plan_uploads(library)).run()
+    summary = engine_batch(library, plan_all(library)).run()
     assert summary.ok and summary.uploaded == len(KEYS)
     return library
 

@@ -13,6 +13,7 @@ import r2tui.transfers.plan as plan_module
 from r2tui.library import Library
 from r2tui.sample import content_for, sample_keys, write_library
 from r2tui.settings import Settings
+from r2tui.storage import make_client
 from r2tui.transfers import (
     Action,
     Batch,
@@ -21,8 +22,10 @@ from r2tui.transfers import (
     Event,
     JobFinished,
     JobStarted,
+    Resources,
     plan_uploads,
 )
+from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import S3Proxy
 
 ODD_NAMES = [
@@ -43,9 +46,9 @@ def write(root: Path, key: str, data: bytes) -> Path:
 def run_upload(settings: Settings, events: list[Event] | None = None, **kwargs: Any) -> Any:
     library = Library(settings)
     try:
-        plan = plan_uploads(library)
-        summary = Batch(library, plan, on_event=events.append if events is not None else None,
-                        **kwargs).run()
+        plan = plan_all(library)
+        listener = events.append if events is not None else None
+        summary = engine_batch(library, plan, on_event=listener, **kwargs).run()
     finally:
         library.close()
     return plan, summary
@@ -167,8 +170,34 @@ def test_large_plans_are_hashed_in_batches(
     keys.append("upload_log.txt")
     library = Library(make_settings())
     try:
-        plan = plan_uploads(library)
+        plan = plan_all(library)
         assert library.hasher.hashed == 11
     finally:
         library.close()
     assert [i.key for i in plan.items] == sorted(keys) and plan.uploads == 11
+
+
+def test_the_engine_runs_with_the_client_it_is_handed(
+    proxy: S3Proxy, library_root: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """As s3transfer's TransferManager: the caller's client (with its own hooks) does the work."""
+    keys = ["photos/quotes/q1.png", "photos/quotes/q2.png"]
+    for key in keys:
+        write(library_root, key, content_for(key))
+    settings = make_settings()
+    client = make_client(settings, retries=0)
+    seen: list[str] = []
+    client.meta.events.register(
+        "before-send.s3.*", lambda request, **_: seen.append(request.method)
+    )
+    library = Library(settings)
+    try:
+        local = library.scan_local()
+        assert local is not None
+        res = Resources(settings, library.store, library.hasher, client)
+        plan = plan_uploads(res, library.report(local), local)
+        summary = Batch(res, plan).run()
+    finally:
+        library.close()
+    assert summary.ok and summary.uploaded == 2
+    assert seen.count("PUT") == 2 and proxy.count(operation="PutObject") == 2

@@ -17,15 +17,14 @@ from r2tui.library import Library
 from r2tui.sample import content_for
 from r2tui.settings import Settings
 from r2tui.transfers import (
-    Batch,
     Event,
     JobCancelled,
     JobFailed,
     JobProgress,
     RetryPolicy,
-    plan_uploads,
 )
 from r2tui.transfers.journal import Journal
+from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import (
     Delay,
     DropResponse,
@@ -68,7 +67,7 @@ def on(operation: str, key: str | None = None, part: int | None = None) -> Calla
 def run(settings: Settings, events: list[Event] | None = None, **kwargs: Any) -> Any:
     library = Library(settings)
     try:
-        batch = Batch(library, plan_uploads(library), retry=FAST,
+        batch = engine_batch(library, plan_all(library), retry=FAST,
                       on_event=events.append if events is not None else None, **kwargs)
         return batch.run()
     finally:
@@ -184,12 +183,12 @@ def test_unreadable_files_fail_alone_with_a_clear_reason(
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(io, "open", guarded_open)
     library = Library(make_settings())
-    plan = plan_uploads(library)
+    plan = plan_all(library)
     assert keys[1] in plan.unreadable
     gone = library_root / keys[0]
     gone.unlink()
     gone.symlink_to(library_root / "nowhere.png")
-    summary = Batch(library, plan, retry=FAST).run()
+    summary = engine_batch(library, plan, retry=FAST).run()
     library.close()
 
     assert (summary.uploaded, summary.failed) == (2, 2)
@@ -207,7 +206,7 @@ def test_cancel_stops_between_parts_and_the_next_run_resumes(
     proxy.add_fault(on("UploadPart"), Delay(0.2), times=None)
     events: list[Event] = []
     library = Library(make_settings())
-    batch = Batch(library, plan_uploads(library), workers=1, retry=FAST)
+    batch = engine_batch(library, plan_all(library), workers=1, retry=FAST)
 
     def listen(event: Event) -> None:
         events.append(event)

@@ -16,8 +16,8 @@ from typing import Any
 from r2tui.library import Library
 from r2tui.sample import content_for
 from r2tui.settings import Settings
-from r2tui.transfers import Batch, plan_uploads
 from r2tui.transfers.journal import Journal, JournalEntry
+from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import (
     TEST_ACCESS_KEY,
     TEST_SECRET_KEY,
@@ -115,7 +115,7 @@ def test_forgotten_upload_starts_over_and_strays_are_aborted(
     journal.close()
     proxy.clear()
     library = Library(settings)
-    summary = Batch(library, plan_uploads(library)).run()
+    summary = engine_batch(library, plan_all(library)).run()
     library.close()
     assert summary.ok and summary.uploaded == 1
     assert proxy.count(operation="ListParts") == 1

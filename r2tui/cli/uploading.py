@@ -32,9 +32,10 @@ from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
 from r2tui.transfers.batch import Batch
 from r2tui.transfers.events import Event, Summary
-from r2tui.transfers.imports import plan_import, source_paths, target_prefix
+from r2tui.transfers.imports import collect, plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
 from r2tui.transfers.progress_file import ProgressFile
+from r2tui.transfers.resources import Resources
 
 
 def upload_command(
@@ -53,13 +54,13 @@ def upload_command(
         local = report.local
         assert local is not None
         keys = select_keys(root, local, targets) if targets else None
-        plan = plan_uploads(library, keys, report=report, local=local)
+        plan = plan_uploads(Resources.of(library), report, local, keys)
         _warn_plan(report.local_issues, plan)
         if dry_run:
             _print_plan(plan, settings.prices, as_json)
             return int(ExitCode.OK)
         summary, interrupted = _run(library, plan, as_json)
-        adopted = adopt(library, report, local, set(keys) if keys else None) if (
+        adopted = adopt(Resources.of(library), report, local, set(keys) if keys else None) if (
             adopt_metadata and not interrupted) else None
     finally:
         library.close()
@@ -83,8 +84,10 @@ def import_command(
     settings.require_storage()
     library = Library(settings)
     try:
-        plan, issues = plan_import(library, prefix, sources, overwrite=overwrite)
-        _warn_plan(issues, plan)
+        imported = collect(settings.layout, prefix, sources)
+        report = library.report(imported)
+        plan = plan_import(Resources.of(library), imported, report, overwrite=overwrite)
+        _warn_plan(report.local_issues, plan)
         if dry_run:
             _print_plan(plan, settings.prices, as_json)
             return int(ExitCode.FAILED if plan.conflicts else ExitCode.OK)
@@ -157,7 +160,7 @@ def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bo
         print(plan_summary(plan, prices), flush=True)
     started = time.monotonic()
     with _listener(as_json) as listener:
-        batch = Batch(library, plan, on_event=_with_progress_file(library, listener))
+        batch = Batch(Resources.of(library), plan, on_event=_with_progress_file(library, listener))
         done = threading.Event()
 
         def work() -> None:

@@ -19,6 +19,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from r2tui.library import Library
+    from r2tui.transfers.resources import Resources
     from r2tui.transfers.validate import validate
 
     settings.require_local_root()
@@ -27,7 +28,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         local = library.scan_local()
         assert local is not None
-        result = validate(library, local, deep=args.deep)
+        report = library.report(local)
+        res = Resources.of(library, library.client)
+        result = validate(res, report, local, deep=args.deep)
     finally:
         library.close()
     if args.json:

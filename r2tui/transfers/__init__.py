@@ -14,6 +14,7 @@ from r2tui.transfers.events import (
     Summary,
 )
 from r2tui.transfers.plan import PlanItem, UploadPlan, plan_states, plan_uploads
+from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import RetryPolicy
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "JobProgress",
     "JobStarted",
     "PlanItem",
+    "Resources",
     "RetryPolicy",
     "Summary",
     "UploadPlan",

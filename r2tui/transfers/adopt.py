@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 
 from r2tui.compare import Report
-from r2tui.library import Library
 from r2tui.scan import LocalLibrary
 from r2tui.state import UploadRecord
 from r2tui.storage import describe
 from r2tui.transfers.context import TransferContext, transfer_context
 from r2tui.transfers.copy import server_copy
 from r2tui.transfers.properties import content_type_for
+from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import RetryPolicy
 from r2tui.transfers.verify import head_object
 
@@ -33,7 +33,7 @@ class AdoptResult:
 
 
 def adopt(
-    library: Library, report: Report, local: LocalLibrary, keys: set[str] | None = None,
+    res: Resources, report: Report, local: LocalLibrary, keys: set[str] | None = None,
     *, policy: RetryPolicy | None = None,
 ) -> AdoptResult:
     """Adopt every synced key (or those in ``keys``) whose object has no ``sha256``."""
@@ -43,13 +43,13 @@ def adopt(
     )
     result = AdoptResult()
     lock = threading.Lock()
-    settings = library.settings
+    settings = res.settings
     with transfer_context(settings, settings.workers, policy or RetryPolicy(),
-                          threading.Event()) as ctx:
+                          threading.Event(), client=res.client) as ctx:
 
         def one(key: str) -> None:
             try:
-                done = _adopt_one(ctx, library, local, key)
+                done = _adopt_one(ctx, res, local, key)
             except (ClientError, BotoCoreError, OSError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) else describe(
                     exc, settings, key=key).message
@@ -68,17 +68,17 @@ def adopt(
     return result
 
 
-def _adopt_one(ctx: TransferContext, library: Library, local: LocalLibrary, key: str) -> bool:
+def _adopt_one(ctx: TransferContext, res: Resources, local: LocalLibrary, key: str) -> bool:
     details = head_object(ctx, key)
     if details.sha256:
         return False
     file = local.files[key]
-    digests = library.hasher.digests(file)
+    digests = res.hasher.digests(file)
     args = {
         "ContentType": details.content_type or content_type_for(key),
         "CacheControl": details.cache_control or ctx.settings.cache_control,
         "Metadata": {**details.metadata, "sha256": digests.sha256},
     }
     etag = server_copy(ctx, key, key, details.size, args)
-    library.store.record_upload(ctx.bucket, UploadRecord(key, details.size, etag, digests.sha256))
+    res.store.record_upload(ctx.bucket, UploadRecord(key, details.size, etag, digests.sha256))
     return True

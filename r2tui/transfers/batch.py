@@ -11,7 +11,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from botocore.exceptions import BotoCoreError, ClientError
 
 from r2tui.digests import Digests, multipart_threshold
-from r2tui.library import Library
 from r2tui.scan import ChangedWhileReading, LocalFile
 from r2tui.state import UploadRecord
 from r2tui.storage import describe
@@ -33,6 +32,7 @@ from r2tui.transfers.multipart import upload_multipart
 from r2tui.transfers.plan import PlanItem, UploadPlan
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import object_args
+from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import Cancelled, RetryPolicy
 from r2tui.transfers.single import put_small
 from r2tui.transfers.verify import confirm
@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 
 class Batch:
-    """Run ``plan`` with ``workers`` parallel requests (default: settings.workers).
+    """Run ``plan`` with ``workers`` parallel requests (default: settings.workers), with
+    ``res``'s client if it has one.
 
     ``run`` blocks (call it from a worker thread); ``on_event`` is called from worker threads.
     ``cancel`` is thread-safe: jobs not started end as JobCancelled, running ones stop between
@@ -50,16 +51,17 @@ class Batch:
 
     def __init__(
         self,
-        library: Library,
+        res: Resources,
         plan: UploadPlan,
         *,
         on_event: Callable[[Event], None] | None = None,
         workers: int | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.library = library
+        self.res = res
+        self.settings = res.settings
         self.plan = plan
-        self.workers = workers or library.settings.workers
+        self.workers = workers or res.settings.workers
         self.retry = retry or RetryPolicy()
         self._on_event = on_event
         self._cancel = threading.Event()
@@ -74,7 +76,7 @@ class Batch:
         return self._cancel.is_set()
 
     def run(self) -> Summary:
-        self.summary.cost = self.plan.cost(self.library.settings.prices)
+        self.summary.cost = self.plan.cost(self.settings.prices)
         sends = [i for i in self.plan.items if i.action is not Action.SKIP]
         for key, reason in sorted(self.plan.conflicts.items()):
             self.summary.failed += 1
@@ -100,8 +102,8 @@ class Batch:
         for item in sends:
             waits = item.action is Action.COPY and item.source_key in planned
             (later if waits else first).append(item)
-        settings = self.library.settings
-        with transfer_context(settings, self.workers, self.retry, self._cancel) as self._ctx:
+        with transfer_context(self.settings, self.workers, self.retry, self._cancel,
+                              client=self.res.client) as self._ctx:
             for group in (first, later):
                 with ThreadPoolExecutor(self.workers, thread_name_prefix="r2tui-job") as jobs:
                     self._submit_all(jobs, group)
@@ -171,7 +173,7 @@ class Batch:
 
     def _digests(self, file: LocalFile) -> Digests:
         try:
-            return self.library.hasher.digests(file)
+            return self.res.hasher.digests(file)
         except ChangedWhileReading:
             raise changed(file.path) from None
 
@@ -182,7 +184,7 @@ class Batch:
         """Once the bucket confirmed it: check the file did not move meanwhile, record it."""
         ensure_unchanged(file)
         record = UploadRecord(file.key, file.size, etag, digests.sha256)
-        self.library.store.record_upload(self.library.settings.bucket, record)
+        self.res.store.record_upload(self.settings.bucket, record)
 
     def _reason(self, item: PlanItem, exc: Exception) -> str:
         if isinstance(exc, JobError):
@@ -190,7 +192,7 @@ class Batch:
         if isinstance(exc, OSError):
             return f"cannot read {item.path}: {exc.strerror or exc}"
         if isinstance(exc, (ClientError, BotoCoreError)):
-            return describe(exc, self.library.settings, key=item.key).message
+            return describe(exc, self.settings, key=item.key).message
         log.exception("unexpected failure for %s", item.key)
         return f"unexpected error: {exc!r}"
 

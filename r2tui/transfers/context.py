@@ -64,11 +64,14 @@ class TransferContext:
 
 @contextmanager
 def transfer_context(
-    settings: Settings, workers: int, policy: RetryPolicy, cancel: threading.Event
+    settings: Settings, workers: int, policy: RetryPolicy, cancel: threading.Event,
+    *, client: S3Client | None = None,
 ) -> Iterator[TransferContext]:
-    """A context with its own client (botocore retries off: ``policy`` is the only layer)."""
-    client = make_client(settings, max_pool=workers * 2 + 2, retries=0)
-    client.meta.events.register("before-sign.s3.PutObject", _send_at_once)
+    """A context with ``client``, or its own (botocore retries off: ``policy`` is the only
+    layer, and no ``Expect: 100-continue`` on PutObject)."""
+    if client is None:
+        client = make_client(settings, max_pool=workers * 2 + 2, retries=0)
+        client.meta.events.register("before-sign.s3.PutObject", _send_at_once)
     journal = Journal(settings.state_path())
     parts = ThreadPoolExecutor(workers, thread_name_prefix="r2tui-part")
     try:

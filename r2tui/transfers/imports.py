@@ -13,13 +13,13 @@ import os
 import unicodedata
 from pathlib import Path
 
-from r2tui.compare import State
+from r2tui.compare import Report, State
 from r2tui.errors import UsageError
 from r2tui.keys import key_problem
 from r2tui.layout import Layout, normalise_prefix
-from r2tui.library import Library
 from r2tui.scan import LocalFile, LocalLibrary, ScanIssue, is_skipped, scan
 from r2tui.transfers.plan import UploadPlan, build_plan, states_of
+from r2tui.transfers.resources import Resources
 
 _CONFLICTS = {
     State.CHANGED: "conflict: another object is stored at this key",
@@ -99,11 +99,10 @@ def _add(imported: LocalLibrary, layout: Layout, key: str, file: LocalFile) -> N
 
 
 def plan_import(
-    library: Library, prefix: str, sources: list[Path], *, overwrite: bool = False
-) -> tuple[UploadPlan, list[ScanIssue]]:
-    """The plan for importing ``sources`` under ``prefix``, and the files left out (and why)."""
-    imported = collect(library.settings.layout, prefix, sources)
-    report = library.report(imported)
+    res: Resources, imported: LocalLibrary, report: Report, *, overwrite: bool = False
+) -> UploadPlan:
+    """The plan for importing the files ``collect`` found, after ``report`` compared them
+    with the bucket."""
     states = states_of(report)
     conflicts: dict[str, str] = {}
     for key in imported.files:
@@ -115,13 +114,13 @@ def plan_import(
         else:
             conflicts[key] = _CONFLICTS[state] + _OVERWRITE_HINT
     wanted = sorted(k for k in imported.files if k not in conflicts)
-    plan = build_plan(library, imported.files, states, wanted, list_skips=True,
-                      hints=_known_contents(library))
+    plan = build_plan(res, imported.files, states, wanted, list_skips=True,
+                      hints=_known_contents(res))
     plan.conflicts = conflicts
     plan.stored_bytes = report.totals.remote_bytes
-    return plan, report.local_issues
+    return plan
 
 
-def _known_contents(library: Library) -> dict[str, str]:
+def _known_contents(res: Resources) -> dict[str, str]:
     """SHA-256 -> a key whose file had it when last hashed: where the content may be stored."""
-    return {d.sha256: key for key, (size, _, d) in library.store.all_cached().items() if size}
+    return {d.sha256: key for key, (size, _, d) in res.store.all_cached().items() if size}

@@ -10,11 +10,10 @@ from pathlib import Path
 from r2tui.compare import Report, State
 from r2tui.costs import Prices, UploadCost, upload_cost
 from r2tui.digests import multipart_threshold, part_size_for
-from r2tui.errors import ConfigError
-from r2tui.library import Library
-from r2tui.scan import LocalFile, LocalLibrary
+from r2tui.scan import Hasher, LocalFile, LocalLibrary
 from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
+from r2tui.transfers.resources import Resources
 
 # Smaller files are hashed one after the other: for them the hasher's thread pool costs more
 # (futures, GIL and lock hand-offs) than the hashing; hashlib runs bigger ones in parallel.
@@ -84,49 +83,31 @@ def _class_a(item: PlanItem) -> int:
 
 
 def plan_uploads(
-    library: Library,
-    keys: Iterable[str] | None = None,
-    *,
-    report: Report | None = None,
-    local: LocalLibrary | None = None,
+    res: Resources, report: Report, local: LocalLibrary, keys: Iterable[str] | None = None
 ) -> UploadPlan:
-    """Plan the upload of ``keys`` (None: everything missing or changed).
+    """Plan the upload of ``keys`` (None: everything missing or changed) after ``report``,
+    made from the scan ``local``.
 
     Hashes the files to send (through the hash cache), so that content already stored under
-    another key is copied server-side instead of sent again. ``local`` (the scan ``report`` was
-    made from) saves a second scan.
+    another key is copied server-side instead of sent again.
     """
-    local = local or _scan(library)
-    if report is None:
-        report = library.report(local)
-    return plan_states(library, keys, states_of(report), report.totals.remote_bytes, local=local)
+    return plan_states(res, local, keys, states_of(report), report.totals.remote_bytes)
 
 
 def plan_states(
-    library: Library,
+    res: Resources,
+    local: LocalLibrary,
     keys: Iterable[str] | None,
     states: Mapping[str, State],
     stored_bytes: int,
-    *,
-    local: LocalLibrary | None = None,
 ) -> UploadPlan:
     """Plan ``keys`` against ``states`` (every key not synced, with its state) instead of a
     report: what a UI passes from a snapshot it took, so that the plan is computed on other
-    threads from data nobody changes meanwhile. The disk is scanned now unless ``local``."""
-    local = local or _scan(library)
+    threads from data nobody changes meanwhile."""
     wanted = sorted(local.files) if keys is None else _normalised(keys)
-    plan = build_plan(library, local.files, states, wanted, list_skips=keys is not None)
+    plan = build_plan(res, local.files, states, wanted, list_skips=keys is not None)
     plan.stored_bytes = stored_bytes
     return plan
-
-
-def _scan(library: Library) -> LocalLibrary:
-    local = library.scan_local()
-    if local is None:
-        raise ConfigError(
-            "uploading needs the local library: pass --local PATH or set R2_LOCAL_ROOT"
-        )
-    return local
 
 
 def states_of(report: Report) -> dict[str, State]:
@@ -135,7 +116,7 @@ def states_of(report: Report) -> dict[str, State]:
 
 
 def build_plan(
-    library: Library,
+    res: Resources,
     files: dict[str, LocalFile],
     states: Mapping[str, State],
     wanted: list[str],
@@ -159,9 +140,9 @@ def build_plan(
             items.append(PlanItem(key, file.path if file else None, file.size if file else 0,
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
-    plan.unreadable = _hash(library, to_send)
+    plan.unreadable = _hash(res.hasher, to_send)
     weak = {sha: key for sha, key in (hints or {}).items() if not _overwritten(states, key)}
-    index = weak | _content_index(library, files, states)
+    index = weak | _content_index(res, files, states)
     _add_sends(plan, to_send, states, index)
     if list_skips:
         plan.items.sort(key=lambda i: i.key)
@@ -185,7 +166,7 @@ def _skip_reason(file: LocalFile | None, state: State) -> str:
     return "already stored"
 
 
-def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
+def _hash(hasher: Hasher, files: list[LocalFile]) -> dict[str, str]:
     unreadable: dict[str, str] = {}
 
     def failed(file: LocalFile, exc: OSError) -> None:
@@ -194,17 +175,17 @@ def _hash(library: Library, files: list[LocalFile]) -> dict[str, str]:
     for file in files:
         if file.size < PARALLEL_HASH_SIZE:
             try:
-                library.hasher.digests(file)
+                hasher.digests(file)
             except OSError as exc:
                 failed(file, exc)
     big = [f for f in files if f.size >= PARALLEL_HASH_SIZE]
     for start in range(0, len(big), HASH_BATCH):
-        library.hasher.digest_all(big[start:start + HASH_BATCH], failed)
+        hasher.digest_all(big[start:start + HASH_BATCH], failed)
     return unreadable
 
 
 def _content_index(
-    library: Library, files: dict[str, LocalFile], states: Mapping[str, State]
+    res: Resources, files: dict[str, LocalFile], states: Mapping[str, State]
 ) -> dict[str, str]:
     """SHA-256 -> a key whose object holds that content (checked again before copying).
 
@@ -212,7 +193,7 @@ def _content_index(
     to be overwritten are not sources.
     """
     index: dict[str, str] = {}
-    for record in library.store.upload_records(library.settings.bucket).values():
+    for record in res.store.upload_records(res.bucket).values():
         if not _overwritten(states, record.key) and record.size > 0:
             index[record.sha256] = record.key
     synced: dict[str, str] = {}
@@ -220,7 +201,7 @@ def _content_index(
         file = files[key]
         if key in states or file.size == 0:
             continue
-        digests = file.digests or library.hasher.cached(file)
+        digests = file.digests or res.hasher.cached(file)
         if digests is not None:
             synced.setdefault(digests.sha256, key)
     return index | synced

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from r2tui.compare import State
-from r2tui.library import Library
+from r2tui.compare import Report, State
 from r2tui.scan import LocalLibrary
-from r2tui.storage import describe
+from r2tui.storage import S3Client, describe, make_client
+from r2tui.transfers.resources import Resources
 
 CHUNK = 1024 * 1024
 
@@ -41,8 +41,11 @@ class Validation:
         }
 
 
-def validate(library: Library, local: LocalLibrary, *, deep: bool = False) -> Validation:
-    report = library.report(local)
+def validate(
+    res: Resources, report: Report, local: LocalLibrary, *, deep: bool = False
+) -> Validation:
+    """Sort the keys of ``report`` (made from the scan ``local``) by problem; ``deep`` reads
+    the stored ones back with ``res``'s client (or a new one)."""
     states = {k: s for c in report.all_reports for k, s in c.problems.items()}
     result = Validation(checked=len(local.files))
     for issue in report.local_issues:
@@ -58,34 +61,37 @@ def validate(library: Library, local: LocalLibrary, *, deep: bool = False) -> Va
     if deep:
         stored = sorted(k for k in local.files if states.get(k) in (None, State.UNVERIFIED))
         result.deep_read = len(stored)
-        result.mismatched = read_back(library, local, stored)
+        result.mismatched = read_back(res, res.client or make_client(res.settings), local,
+                                      stored)
     return result
 
 
-def read_back(library: Library, local: LocalLibrary, keys: list[str]) -> dict[str, str]:
+def read_back(
+    res: Resources, client: S3Client, local: LocalLibrary, keys: list[str]
+) -> dict[str, str]:
     """Stream each object, hash it, and compare with the local file: key -> what differs."""
 
     def check(key: str) -> str | None:
         file = local.files[key]
         try:
-            expected = library.hasher.digests(file).sha256
+            expected = res.hasher.digests(file).sha256
         except OSError as exc:
             return f"cannot read the local file: {exc.strerror or exc}"
         sha = hashlib.sha256()
         got = 0
         try:
-            body = library.client.get_object(Bucket=library.settings.bucket, Key=key)["Body"]
+            body = client.get_object(Bucket=res.bucket, Key=key)["Body"]
             for chunk in body.iter_chunks(CHUNK):
                 sha.update(chunk)
                 got += len(chunk)
         except (ClientError, BotoCoreError) as exc:
-            return f"cannot read the object back: {describe(exc, library.settings, key=key)}"
+            return f"cannot read the object back: {describe(exc, res.settings, key=key)}"
         if got != file.size:
             return f"the object has {got} bytes, the local file {file.size}"
         if sha.hexdigest() != expected:
             return f"the object's SHA-256 is {sha.hexdigest()}, the local file's {expected}"
         return None
 
-    with ThreadPoolExecutor(library.settings.workers) as pool:
+    with ThreadPoolExecutor(res.settings.workers) as pool:
         found = zip(keys, pool.map(check, keys), strict=True)
         return {key: problem for key, problem in found if problem is not None}

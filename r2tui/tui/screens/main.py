@@ -16,7 +16,7 @@ from r2tui.costs import upload_cost
 from r2tui.errors import ConfigError, UsageError
 from r2tui.keys import check_key, printable
 from r2tui.library import Library
-from r2tui.transfers import UploadPlan, plan_states, plan_uploads
+from r2tui.transfers import Resources, UploadPlan, plan_states, plan_uploads
 from r2tui.tui.clipboard import copy
 from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
 from r2tui.tui.inflight import InFlight
@@ -343,6 +343,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
 
 def _plan(library: Library, request: PlanRequest) -> UploadPlan:
+    local = library.scan_local()
+    if local is None:
+        raise ConfigError("uploading needs the local library: set R2_LOCAL_ROOT")
+    res = Resources.of(library)
     if request.states is None:  # no report yet: the plan makes its own
-        return plan_uploads(library, request.keys)
-    return plan_states(library, request.keys, request.states, request.stored_bytes)
+        return plan_uploads(res, library.report(local), local, request.keys)
+    return plan_states(res, local, request.keys, request.states, request.stored_bytes)

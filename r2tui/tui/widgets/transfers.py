@@ -27,6 +27,7 @@ from r2tui.transfers import (
     JobFinished,
     JobProgress,
     JobStarted,
+    Resources,
     Summary,
     UploadPlan,
 )
@@ -125,7 +126,7 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
             self.active_batch.cancel()
 
     def _start(self, plan: UploadPlan) -> None:
-        self.active_batch = Batch(self.library, plan, on_event=self._post_event)
+        self.active_batch = Batch(Resources.of(self.library), plan, on_event=self._post_event)
         self._sizes = {}
         self.query_one("#jobs", DataTable).clear()
         self.query_one(ProgressBar).update(total=max(plan.bytes_to_send, 1), progress=0)
