@@ -53,6 +53,8 @@ class CategoryReport:
     category: Category | None  # None: the uncategorised keys
     tally: Tally = field(default_factory=Tally)
     problems: dict[str, State] = field(default_factory=dict)
+    # The listing's ETag of each problem key the bucket holds: the version a write may replace.
+    etags: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -165,10 +167,12 @@ def compare(
             if local is not None or target is uncategorised:
                 target.tally.extra += 1
                 target.problems[obj.key] = State.EXTRA
+                target.etags[obj.key] = obj.etag
             continue
         seen.add(obj.key)
         if twin.size != obj.size:
             _mark(target, obj.key, State.CHANGED)
+            target.etags[obj.key] = obj.etag
         else:
             pairs.append((twin, obj, target))
 
@@ -213,6 +217,7 @@ def _decide_pairs(
     hasher.digest_all([p[0] for p in pairs], failed)
     undecided = []
     for file, obj, target in pairs:
+        target.etags[obj.key] = obj.etag  # dropped again below if the pair is synced
         if file.key in unreadable or file.digests is None:
             report.local_issues.append(
                 ScanIssue(str(file.path), f"cannot read: {unreadable.get(file.key, 'unknown')}")
@@ -225,10 +230,12 @@ def _decide_pairs(
         else:
             _apply(target, file.key, verdict)
     if not undecided:
+        _forget_synced_etags(pairs)
         return
     if head is None:
         for file, target in undecided:
             _apply(target, file.key, Verdict.UNVERIFIED)
+        _forget_synced_etags(pairs)
         return
 
     def decide(item: tuple[LocalFile, CategoryReport]) -> Verdict:
@@ -239,6 +246,13 @@ def _decide_pairs(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for (file, target), verdict in zip(undecided, pool.map(decide, undecided), strict=True):
             _apply(target, file.key, verdict)
+    _forget_synced_etags(pairs)
+
+
+def _forget_synced_etags(pairs: list[tuple[LocalFile, RemoteObject, CategoryReport]]) -> None:
+    for file, _, target in pairs:
+        if file.key not in target.problems:
+            target.etags.pop(file.key, None)
 
 
 def _apply(target: CategoryReport, key: str, verdict: Verdict) -> None:

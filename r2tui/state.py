@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS uploads (
 );
 """
 
+BUSY_TIMEOUT = 30.0  # seconds a write waits for another process's transaction
+
 
 @dataclass(frozen=True, slots=True)
 class UploadRecord:
@@ -45,7 +47,9 @@ class StateStore:
         else:
             directory.mkdir(parents=True, exist_ok=True)
             target = str(directory / "state.sqlite")
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        # Two r2tui processes on one library share this file: a writer waits for the other.
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -85,6 +89,14 @@ class StateStore:
                 "SELECT key, size, etag, sha256 FROM uploads WHERE bucket=?", (bucket,)
             ).fetchall()
         return {r[0]: UploadRecord(*r) for r in rows}
+
+    def upload_record(self, bucket: str, key: str) -> UploadRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT key, size, etag, sha256 FROM uploads WHERE bucket=? AND key=?",
+                (bucket, key),
+            ).fetchone()
+        return UploadRecord(*row) if row else None
 
     def record_upload(self, bucket: str, record: UploadRecord) -> None:
         with self._lock:

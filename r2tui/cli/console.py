@@ -29,7 +29,9 @@ from r2tui.transfers.plan import UploadPlan
 def batch_summary(summary: Summary, seconds: float) -> str:
     return (
         f"uploaded {summary.uploaded}, copied {summary.copied}, skipped {summary.skipped}, "
-        f"failed {summary.failed}, cancelled {summary.cancelled}; "
+        + (f"already stored {summary.already}, " if summary.already else "")
+        + (f"conflicts {summary.conflicts}, " if summary.conflicts else "")
+        + f"failed {summary.failed}, cancelled {summary.cancelled}; "
         f"{size(summary.bytes_sent)} sent in {duration(seconds)}"
     )
 
@@ -126,7 +128,7 @@ def log_line(event: Event) -> str | None:
         verb = "copied  " if event.action is Action.COPY else "uploaded"
         return f"{verb} {event.key}" + (f"  {size(event.bytes_sent)}" if event.bytes_sent else "")
     if isinstance(event, JobFailed):
-        return f"FAILED   {event.key}: {event.reason}"
+        return f"{'CONFLICT' if event.conflict else 'FAILED  '} {event.key}: {event.reason}"
     if isinstance(event, JobCancelled):
         return f"cancelled {event.key}"
     return None

@@ -2,7 +2,8 @@
 
 Only objects already proven to hold the local file's content (synced in the report) are adopted:
 a server-side copy onto themselves with MetadataDirective=REPLACE, keeping Content-Type and
-Cache-Control. No object byte crosses the network.
+Cache-Control. No object byte crosses the network. The copy is guarded on the ETag the HEAD saw
+(as source and as destination): an object replaced meanwhile is left as it is and reported.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from r2tui.compare import Report
 from r2tui.scan import LocalLibrary
+from r2tui.settings import Settings
 from r2tui.state import UploadRecord
 from r2tui.storage import describe
-from r2tui.transfers.context import TransferContext, transfer_context
-from r2tui.transfers.copy import server_copy
+from r2tui.transfers.context import JobError, TransferContext, transfer_context
+from r2tui.transfers.copy import same_content, server_copy
+from r2tui.transfers.guards import Guard, precondition_failed
 from r2tui.transfers.properties import content_type_for
 from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import RetryPolicy
@@ -50,9 +53,8 @@ def adopt(
         def one(key: str) -> None:
             try:
                 done = _adopt_one(ctx, res, local, key)
-            except (ClientError, BotoCoreError, OSError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) else describe(
-                    exc, settings, key=key).message
+            except (ClientError, BotoCoreError, OSError, JobError) as exc:
+                reason = _reason(exc, settings, key)
                 with lock:
                     result.failures[key] = str(reason)
                 return
@@ -74,11 +76,29 @@ def _adopt_one(ctx: TransferContext, res: Resources, local: LocalLibrary, key: s
         return False
     file = local.files[key]
     digests = res.hasher.digests(file)
+    if not same_content(details, file.size, digests):
+        raise JobError("the object changed since it was compared; not adopted (run again)")
     args = {
         "ContentType": details.content_type or content_type_for(key),
         "CacheControl": details.cache_control or ctx.settings.cache_control,
         "Metadata": {**details.metadata, "sha256": digests.sha256},
     }
-    etag = server_copy(ctx, key, key, details.size, args)
+    try:
+        etag = server_copy(ctx, key, key, details.size, args, source_etag=details.etag,
+                           guard=Guard(details.etag))
+    except ClientError as exc:
+        if not precondition_failed(exc):
+            raise
+        if head_object(ctx, key).sha256:  # adopted by another run meanwhile
+            return False
+        raise JobError("the object was replaced during adoption; left as it is") from None
     res.store.record_upload(ctx.bucket, UploadRecord(key, details.size, etag, digests.sha256))
     return True
+
+
+def _reason(exc: Exception, settings: Settings, key: str) -> str:
+    if isinstance(exc, JobError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return describe(exc, settings, key=key).message

@@ -10,13 +10,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from r2tui.compare import State
 from r2tui.digests import Digests, multipart_threshold
+from r2tui.inventory import ObjectDetails
 from r2tui.scan import ChangedWhileReading, LocalFile
 from r2tui.state import UploadRecord
 from r2tui.storage import describe
 from r2tui.transfers.cleanup import abort_orphans
-from r2tui.transfers.context import JobError, transfer_context
-from r2tui.transfers.copy import holds_content, server_copy
+from r2tui.transfers.context import Conflict, JobError, transfer_context
+from r2tui.transfers.copy import holds_content, same_content, server_copy
 from r2tui.transfers.events import (
     Action,
     BatchFinished,
@@ -27,6 +29,7 @@ from r2tui.transfers.events import (
     JobStarted,
     Summary,
 )
+from r2tui.transfers.guards import Guard, precondition_failed
 from r2tui.transfers.localfile import changed, ensure_unchanged, snapshot
 from r2tui.transfers.multipart import upload_multipart
 from r2tui.transfers.plan import PlanItem, UploadPlan
@@ -35,7 +38,7 @@ from r2tui.transfers.properties import object_args
 from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import Cancelled, RetryPolicy
 from r2tui.transfers.single import put_small
-from r2tui.transfers.verify import confirm
+from r2tui.transfers.verify import confirm, stored_version
 
 log = logging.getLogger(__name__)
 
@@ -136,38 +139,103 @@ class Batch:
         except Cancelled:
             self._finish_cancelled(item)
             return
+        except Conflict as exc:
+            self._finish_failed(item, exc.reason, conflict=True)
+            return
         except Exception as exc:
             self._finish_failed(item, self._reason(item, exc))
             return
         with self._lock:
             if action is Action.COPY:
                 self.summary.copied += 1
+            elif action is Action.SKIP:
+                self.summary.already += 1
             else:
                 self.summary.uploaded += 1
         self._progress.file_done(item.key)
         self._emit(JobFinished(item.key, action, sent))
 
     def _transfer(self, item: PlanItem) -> tuple[Action, int]:
+        """Copy or upload ``item``; SKIP when another writer stored this content meanwhile.
+
+        Every write is guarded (see guards.py). On a failed condition the object is read
+        again: already this content, done; still as expected, the copy's source moved, so the
+        bytes are sent; holding what this library stored before, written again over that;
+        anything else is someone else's newer content and a Conflict.
+        """
         if item.path is None:
             raise JobError("not in the local library")
         file = snapshot(item.key, item.path)
         digests = self._digests(file)
-        if item.action is Action.COPY and item.source_key is not None:
-            if holds_content(self._ctx, item.source_key, file.size, digests):
-                args = object_args(self._ctx.settings, file.key, digests.sha256)
-                etag = server_copy(self._ctx, item.source_key, file.key, file.size, args)
-                confirm(self._ctx, file.key, file.size, etag)
-                self._done(file, digests, etag)
-                return Action.COPY, 0
-            self._progress.add_total(file.size)  # the source is gone or other: upload instead
+        source = self._copy_source(item, file, digests)
+        guard = self._guard(item)
+        for _ in range(3):
+            try:
+                return self._write(file, digests, source, guard)
+            except ClientError as exc:
+                if not precondition_failed(exc):
+                    raise
+            now = stored_version(self._ctx, file.key)
+            if now is not None and same_content(now, file.size, digests):
+                self._done(file, digests, now.etag)
+                return Action.SKIP, 0
+            if source is not None and guard.holds(now):
+                source = None
+                self._progress.add_total(file.size)
+                continue
+            guard = self._own_version(file.key, now)
+        raise Conflict(f"{file.key} kept changing while r2tui wrote it; not overwritten")
+
+    def _copy_source(
+        self, item: PlanItem, file: LocalFile, digests: Digests
+    ) -> ObjectDetails | None:
+        """The object to copy from, if it still holds this content; else the bytes are sent."""
+        if item.action is not Action.COPY or item.source_key is None:
+            return None
+        source = holds_content(self._ctx, item.source_key, file.size, digests)
+        if source is None:
+            self._progress.add_total(file.size)
+        return source
+
+    def _guard(self, item: PlanItem) -> Guard:
+        """What the destination must be: absent if planned missing, else as planning saw it
+        (read now if the plan does not say)."""
+        if item.reason == State.MISSING.value:
+            return Guard(None)
+        if item.etag is not None:
+            return Guard(item.etag)
+        return Guard.of(stored_version(self._ctx, item.key))
+
+    def _own_version(self, key: str, now: ObjectDetails | None) -> Guard:
+        """A guard over ``now`` if it is what this library stored there, else a Conflict."""
+        record = self.res.store.upload_record(self.settings.bucket, key)
+        if now is not None and record is not None and record.etag == now.etag:
+            return Guard(now.etag)
+        if now is None:
+            raise Conflict("deleted by someone else since it was planned; not uploaded "
+                           "(run again to decide anew)")
+        raise Conflict("someone else stored other content here since it was planned; "
+                       "not overwritten (check it, then run again to decide anew)")
+
+    def _write(
+        self, file: LocalFile, digests: Digests, source: ObjectDetails | None, guard: Guard
+    ) -> tuple[Action, int]:
+        if source is not None:
+            args = object_args(self.settings, file.key, digests.sha256)
+            etag = server_copy(self._ctx, source.key, file.key, file.size, args,
+                               source_etag=source.etag, guard=guard)
+            confirm(self._ctx, file.key, file.size, etag)
+            self._done(file, digests, etag)
+            return Action.COPY, 0
         sent_before = self._progress.bytes_sent
         if file.size >= multipart_threshold():
-            etag = upload_multipart(self._ctx, file, digests, self._advance(file))
+            etag = upload_multipart(self._ctx, file, digests, self._advance(file), guard)
             confirm(self._ctx, file.key, file.size, etag)
         else:
             # The PUT's own answer is the bucket's confirmation: the server checked the body
             # against Content-MD5 and put_small the ETag against the MD5; a HEAD adds nothing.
-            etag = put_small(self._ctx, file, digests, lambda n: self._advance(file)(n, True))
+            etag = put_small(self._ctx, file, digests,
+                             lambda n: self._advance(file)(n, True), guard)
         self._done(file, digests, etag)
         return Action.UPLOAD, max(self._progress.bytes_sent - sent_before, 0)
 
@@ -196,12 +264,15 @@ class Batch:
         log.exception("unexpected failure for %s", item.key)
         return f"unexpected error: {exc!r}"
 
-    def _finish_failed(self, item: PlanItem, reason: str) -> None:
+    def _finish_failed(self, item: PlanItem, reason: str, *, conflict: bool = False) -> None:
         with self._lock:
-            self.summary.failed += 1
+            if conflict:
+                self.summary.conflicts += 1
+            else:
+                self.summary.failed += 1
             self.summary.failures[item.key] = reason
         self._progress.file_done(item.key)
-        self._emit(JobFailed(item.key, reason))
+        self._emit(JobFailed(item.key, reason, conflict))
 
     def _finish_cancelled(self, item: PlanItem) -> None:
         with self._lock:

@@ -13,6 +13,7 @@ from botocore.awsrequest import AWSRequest
 
 from r2tui.settings import Settings
 from r2tui.storage import S3Client, make_client
+from r2tui.transfers import guards
 from r2tui.transfers.journal import Journal
 from r2tui.transfers.retry import RetryPolicy, with_retries
 
@@ -25,6 +26,10 @@ class JobError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class Conflict(JobError):
+    """Someone else stored other content at the key since it was planned: not overwritten."""
 
 
 @dataclass
@@ -72,6 +77,7 @@ def transfer_context(
     if client is None:
         client = make_client(settings, max_pool=workers * 2 + 2, retries=0)
         client.meta.events.register("before-sign.s3.PutObject", _send_at_once)
+    guards.install(client)
     journal = Journal(settings.state_path())
     parts = ThreadPoolExecutor(workers, thread_name_prefix="r2tui-part")
     try:

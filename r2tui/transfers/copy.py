@@ -1,4 +1,9 @@
-"""Server-side copies: CopyObject up to 5 GiB, UploadPartCopy above. No byte crosses the network."""
+"""Server-side copies: CopyObject up to 5 GiB, UploadPartCopy above. No byte crosses the network.
+
+Both ends are guarded: the source must still hold the version whose content was checked (its
+ETag), the destination must be as ``guard`` says. R2's UploadPartCopy takes no source
+condition, so a copy in parts reads the source's ETag again before it completes.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,35 @@ from botocore.exceptions import ClientError
 
 from r2tui.digests import Digests, part_size_for
 from r2tui.inventory import ObjectDetails
-from r2tui.transfers.context import TransferContext
+from r2tui.transfers.context import JobError, TransferContext
+from r2tui.transfers.guards import Guard
 from r2tui.transfers.verify import head_object
 
 MAX_COPY_SIZE = 5 * 1024**3  # CopyObject's limit; larger objects are copied part by part
 
 
 def server_copy(
-    ctx: TransferContext, source: str, key: str, size: int, args: dict[str, object]
+    ctx: TransferContext, source: str, key: str, size: int, args: dict[str, object],
+    *, source_etag: str, guard: Guard,
 ) -> str:
-    """Copy ``source`` to ``key`` (may be the same key) with ``args`` as the new properties.
-
-    Returns the new object's ETag.
-    """
+    """Copy ``source`` (still at ``source_etag``) to ``key`` (may be the same key) with
+    ``args`` as the new properties, if ``guard`` holds. Returns the new object's ETag; a
+    failed condition raises the 412 ClientError."""
     copy_source = {"Bucket": ctx.bucket, "Key": source}
     if size <= MAX_COPY_SIZE:
         response = ctx.call(
             lambda: ctx.client.copy_object(
                 Bucket=ctx.bucket, Key=key, CopySource=copy_source, MetadataDirective="REPLACE",
-                **args,
+                CopySourceIfMatch=f'"{source_etag}"', **args, **guard.copy_args(),
             )
         )
         return str(response["CopyObjectResult"]["ETag"]).strip('"')
-    return _copy_in_parts(ctx, copy_source, key, size, args)
+    return _copy_in_parts(ctx, copy_source, key, size, args, source_etag, guard)
 
 
 def _copy_in_parts(
     ctx: TransferContext, copy_source: dict[str, str], key: str, size: int,
-    args: dict[str, object],
+    args: dict[str, object], source_etag: str, guard: Guard,
 ) -> str:
     created = ctx.call(
         lambda: ctx.client.create_multipart_upload(Bucket=ctx.bucket, Key=key, **args)
@@ -53,10 +59,12 @@ def _copy_in_parts(
                 )
             )
             parts.append({"PartNumber": number, "ETag": response["CopyPartResult"]["ETag"]})
+        if head_object(ctx, copy_source["Key"]).etag != source_etag:
+            raise JobError(f"{copy_source['Key']} changed while it was copied to {key}")
         done = ctx.call(
             lambda: ctx.client.complete_multipart_upload(
                 Bucket=ctx.bucket, Key=key, UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
+                MultipartUpload={"Parts": parts}, **guard.put_args(),
             )
         )
     except BaseException:
@@ -75,13 +83,15 @@ def abort_quietly(ctx: TransferContext, key: str, upload_id: str) -> None:
         )
 
 
-def holds_content(ctx: TransferContext, key: str, size: int, digests: Digests) -> bool:
-    """Does the object at ``key`` hold this content? Checked with one HEAD before copying."""
+def holds_content(
+    ctx: TransferContext, key: str, size: int, digests: Digests
+) -> ObjectDetails | None:
+    """The object at ``key`` if it holds this content (one HEAD before copying), else None."""
     try:
         details = head_object(ctx, key)
     except ClientError:
-        return False
-    return same_content(details, size, digests)
+        return None
+    return details if same_content(details, size, digests) else None
 
 
 def same_content(details: ObjectDetails, size: int, digests: Digests) -> bool:

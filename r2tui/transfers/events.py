@@ -21,6 +21,8 @@ class Summary:
     uploaded: int = 0
     copied: int = 0
     skipped: int = 0
+    already: int = 0  # found stored meanwhile (by another writer) with this very content
+    conflicts: int = 0  # another content stored meanwhile: not overwritten (also in failures)
     failed: int = 0
     cancelled: int = 0
     bytes_sent: int = 0
@@ -29,13 +31,15 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and self.cancelled == 0
+        return self.failed == 0 and self.cancelled == 0 and self.conflicts == 0
 
     def to_json(self) -> dict:
         data = {
             "uploaded": self.uploaded,
             "copied": self.copied,
             "skipped": self.skipped,
+            "already": self.already,
+            "conflicts": self.conflicts,
             "failed": self.failed,
             "cancelled": self.cancelled,
             "bytes_sent": self.bytes_sent,
@@ -80,6 +84,7 @@ class JobFinished:
 class JobFailed:
     key: str
     reason: str
+    conflict: bool = False  # newer content by someone else, left in place (HTTP 412)
 
 
 @dataclass(frozen=True)

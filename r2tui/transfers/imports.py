@@ -18,7 +18,7 @@ from r2tui.errors import UsageError
 from r2tui.keys import key_problem
 from r2tui.layout import Layout, normalise_prefix
 from r2tui.scan import LocalFile, LocalLibrary, ScanIssue, is_skipped, scan
-from r2tui.transfers.plan import UploadPlan, build_plan, states_of
+from r2tui.transfers.plan import UploadPlan, build_plan, etags_of, states_of
 from r2tui.transfers.resources import Resources
 
 _CONFLICTS = {
@@ -115,7 +115,7 @@ def plan_import(
             conflicts[key] = _CONFLICTS[state] + _OVERWRITE_HINT
     wanted = sorted(k for k in imported.files if k not in conflicts)
     plan = build_plan(res, imported.files, states, wanted, list_skips=True,
-                      hints=_known_contents(res))
+                      hints=_known_contents(res), etags=etags_of(report))
     plan.conflicts = conflicts
     plan.stored_bytes = report.totals.remote_bytes
     return plan

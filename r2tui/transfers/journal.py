@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from r2tui.state import BUSY_TIMEOUT
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS multipart (
     bucket TEXT NOT NULL, key TEXT NOT NULL, upload_id TEXT NOT NULL, size INTEGER NOT NULL,
@@ -43,7 +45,8 @@ class Journal:
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
             target = str(directory / "transfers.sqlite")
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
 

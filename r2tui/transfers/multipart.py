@@ -19,6 +19,7 @@ from r2tui.digests import Digests, etag_of_parts, part_size_for
 from r2tui.scan import LocalFile
 from r2tui.transfers.context import JobError, TransferContext
 from r2tui.transfers.copy import abort_quietly
+from r2tui.transfers.guards import Guard, precondition_failed
 from r2tui.transfers.journal import JournalEntry
 from r2tui.transfers.localfile import changed, is_unchanged, read_range
 from r2tui.transfers.properties import content_md5, object_args
@@ -29,20 +30,23 @@ Progress = Callable[[int, bool], None]  # (bytes, sent now) - resumed parts are 
 
 
 def upload_multipart(
-    ctx: TransferContext, file: LocalFile, digests: Digests, progress: Progress
+    ctx: TransferContext, file: LocalFile, digests: Digests, progress: Progress, guard: Guard
 ) -> str:
-    """Upload (or resume uploading) ``file``; return the completed object's ETag."""
+    """Upload (or resume uploading) ``file``, completed only if ``guard`` holds; return the
+    completed object's ETag."""
     try:
-        return _upload(ctx, file, digests, progress)
+        return _upload(ctx, file, digests, progress, guard)
     except ClientError as exc:
         if error_code(exc) != "NoSuchUpload":
             raise
     # The server forgot the upload mid-way (aborted elsewhere, or older than 7 days).
     ctx.journal.end(ctx.bucket, file.key)
-    return _upload(ctx, file, digests, progress)
+    return _upload(ctx, file, digests, progress, guard)
 
 
-def _upload(ctx: TransferContext, file: LocalFile, digests: Digests, progress: Progress) -> str:
+def _upload(
+    ctx: TransferContext, file: LocalFile, digests: Digests, progress: Progress, guard: Guard
+) -> str:
     part_size = part_size_for(file.size)
     entry = resume(ctx, file, digests, part_size) or _create(ctx, file, digests, part_size)
     resumed = sum(_part_length(file.size, part_size, n) for n in entry.parts)
@@ -56,7 +60,7 @@ def _upload(ctx: TransferContext, file: LocalFile, digests: Digests, progress: P
     if sent_etag != digests.mpu_etag or not is_unchanged(file):
         _discard(ctx, file.key, entry.upload_id)  # its parts mix old and new content
         raise changed(file.path)
-    return _complete(ctx, file, entry, etags, digests)
+    return _complete(ctx, file, entry, etags, digests, guard)
 
 
 def _part_length(size: int, part_size: int, number: int) -> int:
@@ -170,18 +174,21 @@ def _send_part(
 
 def _complete(
     ctx: TransferContext, file: LocalFile, entry: JournalEntry, etags: list[str],
-    digests: Digests,
+    digests: Digests, guard: Guard,
 ) -> str:
     parts = [{"PartNumber": n, "ETag": f'"{e}"'} for n, e in enumerate(etags, start=1)]
     try:
         response = ctx.call(
             lambda: ctx.client.complete_multipart_upload(
                 Bucket=ctx.bucket, Key=file.key, UploadId=entry.upload_id,
-                MultipartUpload={"Parts": parts},
+                MultipartUpload={"Parts": parts}, **guard.put_args(),
             )
         )
         etag = str(response.get("ETag", "")).strip('"')
     except ClientError as exc:
+        if precondition_failed(exc):  # R2 aborts the upload: the next try starts another
+            ctx.journal.end(ctx.bucket, file.key)
+            raise
         # A retried Complete whose first response was lost: the object may already be there.
         if error_code(exc) != "NoSuchUpload" or not _landed(ctx, file, digests):
             raise

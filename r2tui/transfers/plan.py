@@ -30,6 +30,9 @@ class PlanItem:
     action: Action
     source_key: str | None = None  # for COPY: the key that already holds this content
     reason: str = ""  # why: "missing", "changed", "already stored", ...
+    # The ETag of the object this write replaces, as planning saw it: the write goes ahead only
+    # if it is still there (None: not known then, it is read just before the write).
+    etag: str | None = None
 
 
 @dataclass
@@ -91,7 +94,8 @@ def plan_uploads(
     Hashes the files to send (through the hash cache), so that content already stored under
     another key is copied server-side instead of sent again.
     """
-    return plan_states(res, local, keys, states_of(report), report.totals.remote_bytes)
+    return plan_states(res, local, keys, states_of(report), report.totals.remote_bytes,
+                       etags=etags_of(report))
 
 
 def plan_states(
@@ -100,12 +104,15 @@ def plan_states(
     keys: Iterable[str] | None,
     states: Mapping[str, State],
     stored_bytes: int,
+    *,
+    etags: Mapping[str, str] | None = None,
 ) -> UploadPlan:
-    """Plan ``keys`` against ``states`` (every key not synced, with its state) instead of a
-    report: what a UI passes from a snapshot it took, so that the plan is computed on other
-    threads from data nobody changes meanwhile."""
+    """Plan ``keys`` against ``states`` (every key not synced, with its state) and ``etags``
+    (the ETags the bucket had for them) instead of a report: what a UI passes from a snapshot
+    it took, so that the plan is computed on other threads from data nobody changes meanwhile."""
     wanted = sorted(local.files) if keys is None else _normalised(keys)
-    plan = build_plan(res, local.files, states, wanted, list_skips=keys is not None)
+    plan = build_plan(res, local.files, states, wanted, list_skips=keys is not None,
+                      etags=etags)
     plan.stored_bytes = stored_bytes
     return plan
 
@@ -113,6 +120,11 @@ def plan_states(
 def states_of(report: Report) -> dict[str, State]:
     """Every key the report found not synced, with its state."""
     return {k: s for c in report.all_reports for k, s in c.problems.items()}
+
+
+def etags_of(report: Report) -> dict[str, str]:
+    """The listing's ETag of every key not synced that the bucket holds."""
+    return {k: e for c in report.all_reports for k, e in c.etags.items()}
 
 
 def build_plan(
@@ -123,6 +135,7 @@ def build_plan(
     *,
     list_skips: bool,
     hints: dict[str, str] | None = None,
+    etags: Mapping[str, str] | None = None,
 ) -> UploadPlan:
     """Send the ``wanted`` keys that are missing or changed; ``list_skips`` lists the others.
 
@@ -143,7 +156,7 @@ def build_plan(
     plan.unreadable = _hash(res.hasher, to_send)
     weak = {sha: key for sha, key in (hints or {}).items() if not _overwritten(states, key)}
     index = weak | _content_index(res, files, states)
-    _add_sends(plan, to_send, states, index)
+    _add_sends(plan, to_send, states, index, etags or {})
     if list_skips:
         plan.items.sort(key=lambda i: i.key)
     return plan
@@ -209,20 +222,25 @@ def _content_index(
 
 def _add_sends(
     plan: UploadPlan, to_send: list[LocalFile], states: Mapping[str, State],
-    index: dict[str, str],
+    index: dict[str, str], etags: Mapping[str, str],
 ) -> None:
     """Upload each distinct content once; copy the rest from where it is (or will be)."""
     first_local: dict[str, str] = {}
     for file in to_send:
         reason = states[file.key].value
+        etag = etags.get(file.key)
         sha = file.digests.sha256 if file.digests and file.size > 0 else None
         source = index.get(sha) if sha else None
         if sha and source is None and sha in first_local:
             source = first_local[sha]
         if sha and source is not None:
-            plan.items.append(PlanItem(file.key, file.path, file.size, Action.COPY, source, reason))
+            plan.items.append(
+                PlanItem(file.key, file.path, file.size, Action.COPY, source, reason, etag)
+            )
             plan.duplicates.append((file.key, source))
             continue
         if sha:
             first_local[sha] = file.key
-        plan.items.append(PlanItem(file.key, file.path, file.size, Action.UPLOAD, reason=reason))
+        plan.items.append(
+            PlanItem(file.key, file.path, file.size, Action.UPLOAD, reason=reason, etag=etag)
+        )

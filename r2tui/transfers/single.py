@@ -8,14 +8,17 @@ from collections.abc import Callable
 from r2tui.digests import Digests
 from r2tui.scan import LocalFile
 from r2tui.transfers.context import JobError, TransferContext
+from r2tui.transfers.guards import Guard
 from r2tui.transfers.localfile import changed, read_range
 from r2tui.transfers.properties import content_md5, object_args
 
 
 def put_small(
-    ctx: TransferContext, file: LocalFile, digests: Digests, progress: Callable[[int], None]
+    ctx: TransferContext, file: LocalFile, digests: Digests, progress: Callable[[int], None],
+    guard: Guard,
 ) -> str:
-    """Send ``file`` in one PUT; return the ETag the server gave it.
+    """Send ``file`` in one PUT, stored only if ``guard`` holds; return the ETag the server
+    gave it.
 
     The bytes are hashed before they are sent: if they are not what was planned (the file
     changed since it was hashed), nothing is written.
@@ -28,7 +31,7 @@ def put_small(
     response = ctx.call(
         lambda: ctx.client.put_object(
             Bucket=ctx.bucket, Key=file.key, Body=data, ContentMD5=content_md5(md5.digest()),
-            **args,
+            **args, **guard.put_args(),
         )
     )
     etag = str(response.get("ETag", "")).strip('"')

@@ -6,6 +6,8 @@ MD5); multipart uploads and server-side copies are confirmed with a HEAD.
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 from r2tui.inventory import ObjectDetails, head
 from r2tui.transfers.context import JobError, TransferContext
 
@@ -13,6 +15,16 @@ from r2tui.transfers.context import JobError, TransferContext
 def head_object(ctx: TransferContext, key: str) -> ObjectDetails:
     """HEAD ``key`` (a Class B read) with the transfer retries."""
     return ctx.call(lambda: head(ctx.client, ctx.bucket, key))
+
+
+def stored_version(ctx: TransferContext, key: str) -> ObjectDetails | None:
+    """HEAD ``key`` now; None if there is no object."""
+    try:
+        return head_object(ctx, key)
+    except ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+            return None
+        raise
 
 
 def confirm(ctx: TransferContext, key: str, size: int, etag: str) -> None:

@@ -33,12 +33,14 @@ class PlanRequest:
     """What an upload plan is computed from, taken on the UI thread and never changed after:
     the plan's worker thread reads it while the UI thread goes on changing the view.
 
-    ``states`` is None before the first report: the worker then makes its own.
+    ``states`` is None before the first report: the worker then makes its own. ``etags`` are
+    the listing's, for the writes to be guarded on.
     """
 
     keys: tuple[str, ...]
     states: Mapping[str, State] | None
     stored_bytes: int
+    etags: Mapping[str, str] = MappingProxyType({})
 
 
 class ViewState:
@@ -119,7 +121,9 @@ class ViewState:
         if self.report is None:
             return PlanRequest(tuple(sorted(keys)), None, 0)
         states = MappingProxyType(dict(self._states))
-        return PlanRequest(tuple(sorted(keys)), states, self.report.totals.remote_bytes)
+        etags = {k: e for r in self.report.all_reports for k, e in r.etags.items()}
+        return PlanRequest(tuple(sorted(keys)), states, self.report.totals.remote_bytes,
+                           MappingProxyType(etags))
 
     def land(self, key: str, size: int) -> None:
         """An upload or copy finished: count the object as present right away."""

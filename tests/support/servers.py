@@ -7,6 +7,8 @@ SigV4 signatures nor presigned-URL expiry and accepts features R2 rejects.
 
 * it verifies SigV4 (header and presigned-query auth) with its own implementation,
 * it rejects what R2 rejects (``x-amz-acl``, aws-chunked / trailing checksums),
+* it evaluates R2's conditional writes itself (``If-Match``, ``If-None-Match``,
+  ``x-amz-copy-source-if-*``, ``cf-copy-destination-if-*``; see preconditions.py),
 * it records every request so tests can assert on traffic (counts, bytes),
 * it injects faults (error responses, resets, lost responses, delays, cut bodies)
   and can simulate network loss (``proxy.online = False``).
@@ -55,6 +57,8 @@ from types import MappingProxyType, TracebackType
 from typing import IO, Any, Self
 from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 from xml.sax.saxutils import escape as xml_escape
+
+from tests.support.preconditions import EVALUATED, WRITES, Preconditions, copy_source
 
 __all__ = [
     "DEFAULT_CREDENTIALS",
@@ -1215,9 +1219,12 @@ class _ProxyHandler(BaseHTTPRequestHandler):
                 ).encode()
 
         try:
-            status, resp_headers, resp_body = proxy._forward(
-                self.command, target, header_lists, forward_body
+            status, resp_headers, resp_body = proxy._forward_guarded(
+                record, target, header_lists, forward_body
             )
+        except S3Error as err:
+            self._finish_error(record, err, head_only)
+            return
         except OSError as exc:
             self.close_connection = True
             self._finish_error(
@@ -1341,6 +1348,7 @@ class S3Proxy(_Service):
         #: clock used for expiry/skew checks; tests may replace it
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
+        self.preconditions = Preconditions()
         self._lock = threading.Lock()
         self._records: list[RequestRecord] = []
         self._rules: list[FaultRule] = []
@@ -1608,6 +1616,51 @@ class S3Proxy(_Service):
             with self._lock:
                 self._upstream_socks.discard(sock)
         conn.close()
+
+    def _forward_guarded(
+        self, record: RequestRecord, target: str, headers: Mapping[str, list[str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Forward a request, checking R2's conditional headers first (see preconditions.py).
+
+        Raises S3Error with the 412 (or 501) answer instead of forwarding.
+        """
+        operation, bucket, key = record.operation, record.bucket, record.key
+        if bucket is None or key is None or (
+            operation not in WRITES and operation != "UploadPartCopy"
+        ):
+            return self._forward(record.method, target, headers, body)
+        keys = [(bucket, key)]
+        source = copy_source(record.headers) if operation == "CopyObject" else None
+        if source is not None:
+            keys.append(source)
+        # moto does not verify signatures but takes the account from the access key.
+        as_caller = {k: v for k, v in headers.items() if k == "authorization"}
+
+        def etag_of(bucket: str, key: str) -> str | None:
+            return self._upstream_etag(bucket, key, as_caller)
+
+        with self.preconditions.holding(keys):
+            failure = self.preconditions.check(operation, (bucket, key), record.headers,
+                                               etag_of)
+            if failure is not None:
+                if operation == "CompleteMultipartUpload":  # R2 aborts the upload
+                    self._forward("DELETE", target, as_caller, b"")
+                raise S3Error(*failure)
+            kept = {k: v for k, v in headers.items() if k not in EVALUATED}
+            return self._forward(record.method, target, kept, body)
+
+    def _upstream_etag(
+        self, bucket: str, key: str, as_caller: Mapping[str, list[str]]
+    ) -> str | None:
+        status, headers, _ = self._forward(
+            "HEAD", f"/{quote(bucket, safe='')}/{quote(key, safe='/')}", as_caller, b""
+        )
+        if status == 404:
+            return None
+        found = {k.lower(): v for k, v in headers}
+        if status != 200 or "etag" not in found:
+            raise OSError(f"HEAD {bucket}/{key} upstream answered {status}")
+        return found["etag"].strip('"')
 
     def _forward(
         self, method: str, target: str, headers: Mapping[str, list[str]], body: bytes

@@ -349,4 +349,5 @@ def _plan(library: Library, request: PlanRequest) -> UploadPlan:
     res = Resources.of(library)
     if request.states is None:  # no report yet: the plan makes its own
         return plan_uploads(res, library.report(local), local, request.keys)
-    return plan_states(res, local, request.keys, request.states, request.stored_bytes)
+    return plan_states(res, local, request.keys, request.states, request.stored_bytes,
+                       etags=request.etags)

@@ -194,6 +194,10 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
     def _show_outcome(self, summary: Summary, error: str | None) -> None:
         parts = [f"{summary.uploaded} uploaded", f"{summary.copied} copied",
                  f"{summary.failed} failed", f"{summary.cancelled} cancelled"]
+        if summary.already:
+            parts.insert(2, f"{summary.already} already stored")
+        if summary.conflicts:
+            parts.insert(-2, f"{summary.conflicts} conflicts")
         if error is not None:
             self._head(f"Stopped by an error: {error} ({', '.join(parts)})")
             return
