@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from r2tui.compare import CategoryReport, Report, State
@@ -40,7 +40,7 @@ class PlanRequest:
     keys: tuple[str, ...]
     states: Mapping[str, State] | None
     stored_bytes: int
-    etags: Mapping[str, str] = MappingProxyType({})
+    etags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class ViewState:
