@@ -66,6 +66,7 @@ __all__ = [
     "TEST_ACCESS_KEY",
     "TEST_SECRET_KEY",
     "CutRequestBody",
+    "Before",
     "Delay",
     "DropResponse",
     "FaultAction",
@@ -941,7 +942,16 @@ class CutRequestBody:
     after_bytes: int | None = None
 
 
-FaultAction = Respond | ResetConnection | DropResponse | Delay | CutRequestBody
+@dataclass(frozen=True)
+class Before:
+    """Call ``run`` (on the proxy's handler thread), then handle the request normally: a
+    third writer changing the bucket at an exact moment of a transfer.  ``run`` may use
+    the bucket through the proxy; the request waits for it."""
+
+    run: Callable[[], object]
+
+
+FaultAction = Respond | ResetConnection | DropResponse | Delay | CutRequestBody | Before
 
 
 @dataclass
@@ -1197,6 +1207,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             if proxy._stopping.wait(action.seconds):
                 self._abort()
                 raise _ConnectionAborted
+        if isinstance(action, Before):
+            action.run()
 
         try:
             auth = proxy._check_request(self.command, target, header_lists, body)
