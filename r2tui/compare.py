@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from r2tui.identity import Verdict, quick_verdict, verdict_from_details
 from r2tui.inventory import ObjectDetails, RemoteObject
+from r2tui.keys import TRASH_PREFIX
 from r2tui.layout import Category, Layout
 from r2tui.scan import Hasher, LocalFile, LocalLibrary, ScanIssue
 from r2tui.state import UploadRecord
@@ -159,6 +160,8 @@ def compare(
     pairs: list[tuple[LocalFile, RemoteObject, CategoryReport]] = []
     seen: set[str] = set()
     for obj in remote:
+        if obj.key.startswith(TRASH_PREFIX):
+            continue
         target = report_of(obj.key)
         target.tally.remote += 1
         target.tally.remote_bytes += obj.size

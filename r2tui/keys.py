@@ -16,6 +16,7 @@ from pathlib import Path
 from r2tui.errors import UsageError
 
 MAX_KEY_BYTES = 1024
+TRASH_PREFIX = ".trash/"  # r2tui rm moves objects here; counts and uploads never see it
 SHOWN_CHARS = 80  # a refused key is quoted up to this many characters
 
 

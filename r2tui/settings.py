@@ -251,22 +251,26 @@ _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def parse_expires(value: Any) -> int:
     """Seconds from ``3600``, ``"900"``, ``"15m"``, ``"1h"``, ``"7d"``; 1 s to 7 days."""
-    if isinstance(value, bool):
-        raise ConfigError(f"invalid expiry {value!r}")
-    if isinstance(value, int):
-        seconds = value
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ConfigError(
-                f"invalid expiry {value!r}: use seconds or a number with s, m, h or d (e.g. 15m)"
-            )
-        seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    seconds = parse_duration(value, "expiry")
     if not 1 <= seconds <= MAX_EXPIRES:
         raise ConfigError(
             f"expiry {value!r} is out of range: signed URLs last from 1 second to 7 days"
         )
     return seconds
+
+
+def parse_duration(value: Any, what: str = "duration") -> int:
+    """Seconds from ``3600``, ``"900"``, ``"15m"``, ``"1h"``, ``"30d"``."""
+    if isinstance(value, bool):
+        raise ConfigError(f"invalid {what} {value!r}")
+    if isinstance(value, int):
+        return value
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ConfigError(
+            f"invalid {what} {value!r}: use seconds or a number with s, m, h or d (e.g. 15m)"
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
 
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
