@@ -10,6 +10,7 @@ SigV4 signatures nor presigned-URL expiry and accepts features R2 rejects.
 * it evaluates R2's conditional writes itself (``If-Match``, ``If-None-Match``,
   ``x-amz-copy-source-if-*``, ``cf-copy-destination-if-*``; see preconditions.py),
 * it records every request so tests can assert on traffic (counts, bytes),
+* it can model a WAN (round-trip time, one shared uplink; see wan.py), off by default,
 * it injects faults (error responses, resets, lost responses, delays, cut bodies)
   and can simulate network loss (``proxy.online = False``).
 
@@ -59,6 +60,7 @@ from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from tests.support.preconditions import EVALUATED, WRITES, Preconditions, copy_source
+from tests.support.wan import Wan
 
 __all__ = [
     "DEFAULT_CREDENTIALS",
@@ -1105,6 +1107,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        wan = self.proxy.wan
+        if wan is not None and self.proxy._stopping.wait(wan.response_delay):
+            self._abort()
+            raise _ConnectionAborted
         if not head_only:
             data += body
         self.wfile.write(data)
@@ -1194,6 +1200,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self._finish_error(record, S3Error(400, "InvalidRequest", "Malformed body"), False)
             return
         record.request_bytes = len(body)
+        if proxy.wan is not None and proxy._stopping.wait(proxy.wan.request_delay(len(body))):
+            self._abort()
+            raise _ConnectionAborted
 
         if isinstance(action, ResetConnection):
             proxy._record(record)
@@ -1326,6 +1335,8 @@ class S3Proxy(_Service):
             region, as R2 does (moto alone rejects it for regions other than
             us-east-1 with IllegalLocationConstraintException).
         upstream_timeout: socket timeout for the connection to moto.
+        wan: a WAN model (round trips and a shared uplink, see wan.py) applied to every
+            request; ``None`` (the default) answers at loopback speed.
     """
 
     def __init__(
@@ -1340,6 +1351,7 @@ class S3Proxy(_Service):
         reject_streaming_payload: bool = True,
         r2_create_bucket: bool = True,
         upstream_timeout: float = 60.0,
+        wan: Wan | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme != "http" or not parts.hostname:
@@ -1357,6 +1369,7 @@ class S3Proxy(_Service):
         self.reject_streaming_payload = reject_streaming_payload
         self.r2_create_bucket = r2_create_bucket
         self.upstream_timeout = upstream_timeout
+        self.wan = wan
         #: clock used for expiry/skew checks; tests may replace it
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
