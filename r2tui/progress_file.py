@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ FILE_NAME = "upload-progress.json"
 
 
 def write_progress(path: Path, data: dict[str, Any]) -> None:
-    """Replace the file at once, so a reader never sees half of it."""
+    """Replace the file at once, so a reader never sees half of it. The temporary file is
+    this process's and thread's own: two uploads sharing a state folder must not rename each
+    other's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     os.replace(tmp, path)
 

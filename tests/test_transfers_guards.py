@@ -240,7 +240,7 @@ def test_two_uploads_at_once_and_a_third_writer_overwrite_nothing_newer(
         # Each fails for the third writer's object only, never for the other's uploads: what
         # the other stored first counts as already stored.
         assert run_.returncode == 1 and "Traceback" not in err, err
-        assert (summary["conflicts"], summary["failed"]) == (1, 0), summary
+        assert (summary["conflicts"], summary["failed"]) == (1, 0), summary["failures"]
         assert list(summary["failures"]) == [contested]
         finished = summary["uploaded"] + summary["copied"] + summary["already"]
         assert finished + 1 == plan["uploads"] + plan["copies"], (plan, summary)

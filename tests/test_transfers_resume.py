@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,10 @@ from typing import Any
 from r2tui.library import Library
 from r2tui.sample import content_for
 from r2tui.settings import Settings
+from r2tui.transfers.cleanup import abort_orphans
+from r2tui.transfers.context import transfer_context
 from r2tui.transfers.journal import Journal, JournalEntry
+from r2tui.transfers.retry import RetryPolicy
 from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import (
     TEST_ACCESS_KEY,
@@ -28,6 +32,7 @@ from tests.support.servers import (
 )
 
 BIG = "videos/intros/big.mp4"
+OTHER_KEY = "videos/intros/other.mp4"
 MiB = 1024 * 1024
 
 
@@ -123,6 +128,49 @@ def test_forgotten_upload_starts_over_and_strays_are_aborted(
     assert proxy.count(operation="AbortMultipartUpload") == 1
     assert admin.get_object(Bucket=bucket, Key=BIG)["Body"].read() == data
     assert admin.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_an_upload_another_live_run_is_creating_is_no_stray(
+    proxy: S3Proxy, admin: Any, bucket: str, make_settings: Callable[..., Settings],
+) -> None:
+    settings = make_settings()
+    state = settings.state_path()
+    # Another run sharing the state folder has claimed the key and created its upload, but has
+    # not journaled it yet.
+    other = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from r2tui.transfers.journal import Journal; "
+         f"Journal(Path(sys.argv[1])).claim({bucket!r}, {BIG!r}); print('claimed', flush=True); "
+         "sys.stdin.read()", str(state)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert other.stdout is not None and other.stdout.readline() == "claimed\n"
+    theirs = admin.create_multipart_upload(Bucket=bucket, Key=BIG)["UploadId"]
+    stray = admin.create_multipart_upload(Bucket=bucket, Key=OTHER_KEY)["UploadId"]
+
+    def clean_up() -> int:
+        with transfer_context(settings, 2, RetryPolicy(), threading.Event()) as ctx:
+            return abort_orphans(ctx, {BIG, OTHER_KEY})
+
+    try:
+        assert clean_up() == 1
+        ids = [u["UploadId"] for u in admin.list_multipart_uploads(Bucket=bucket)["Uploads"]]
+        assert ids == [theirs] and stray not in ids
+    finally:
+        other.communicate("", timeout=30)
+    assert clean_up() == 1  # its run ended without journaling it: now it is a stray
+    assert admin.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_ending_an_upload_keeps_a_newer_one_journaled_at_the_key(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    journal.begin("b", JournalEntry(BIG, "old", 1, "s", 1))
+    journal.begin("b", JournalEntry(BIG, "new", 1, "s", 1))  # another run's, at the same key
+    journal.end("b", BIG, "old")
+    assert journal.kept("b") == ({BIG: "new"}, set())
+    journal.end("b", BIG, "new")
+    assert journal.kept("b") == ({}, set())
+    journal.close()
 
 
 def test_ctrl_c_cancels_promptly_with_the_journal_consistent(

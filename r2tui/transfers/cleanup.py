@@ -12,23 +12,27 @@ def abort_orphans(ctx: TransferContext, keys: set[str]) -> int:
     """Abort unfinished uploads to ``keys`` that the journal does not keep for resuming.
 
     They come from a CreateMultipartUpload whose response was lost, or a crash between creating
-    an upload and journaling it. Uploads to other keys are someone else's and are left alone.
+    an upload and journaling it. Uploads to other keys are someone else's and are left alone, and
+    so are those at a key another live run sharing the journal has claimed.
     Returns how many were aborted.
     """
     if not keys:
         return 0
-    keep = ctx.journal.upload_ids(ctx.bucket)
     prefix = os.path.commonprefix(sorted(keys))
-    aborted = 0
+    unfinished: list[tuple[str, str]] = []
     kwargs: dict[str, str] = {"Bucket": ctx.bucket, "Prefix": prefix}
     while True:
         page = ctx.call(lambda kw=dict(kwargs): ctx.client.list_multipart_uploads(**kw))
-        for upload in page.get("Uploads", ()):
-            key, upload_id = upload["Key"], upload["UploadId"]
-            if key in keys and keep.get(key) != upload_id:
-                abort_quietly(ctx, key, upload_id)
-                aborted += 1
+        uploads = page.get("Uploads", ())
+        unfinished += [(u["Key"], u["UploadId"]) for u in uploads if u["Key"] in keys]
         if not page.get("IsTruncated"):
-            return aborted
+            break
         kwargs["KeyMarker"] = page.get("NextKeyMarker", "")
         kwargs["UploadIdMarker"] = page.get("NextUploadIdMarker", "")
+    # Read after listing: an upload listed was claimed before it was created, so it is either
+    # still claimed by its live run or journaled by now.
+    journaled, claimed = ctx.journal.kept(ctx.bucket)
+    strays = [(k, u) for k, u in unfinished if k not in claimed and journaled.get(k) != u]
+    for key, upload_id in strays:
+        abort_quietly(ctx, key, upload_id)
+    return len(strays)

@@ -3,10 +3,15 @@
 Its own SQLite file next to the state store (``transfers.sqlite``), written after every part, so a
 kill -9 loses at most the parts in flight. It is a hint, never the truth: every entry is checked
 against the bucket (ListParts) before a part is trusted.
+
+Runs sharing a state folder share the journal. A run *claims* a key before it creates an upload
+there and the claim ends when the upload is journaled, so the clean-up of another run never takes
+an upload that is being created for an unjournaled stray.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -22,6 +27,9 @@ CREATE TABLE IF NOT EXISTS multipart (
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL, number INTEGER NOT NULL, etag TEXT NOT NULL,
     PRIMARY KEY (upload_id, number)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (bucket, key, pid)
 );
 """
 
@@ -67,12 +75,22 @@ class Journal:
             ).fetchall()
         return JournalEntry(key, row[0], row[1], row[2], row[3], dict(parts))
 
-    def begin(self, bucket: str, entry: JournalEntry) -> None:
+    def claim(self, bucket: str, key: str) -> None:
+        """Say that this process is about to create an upload at ``key``."""
         with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO claims VALUES (?, ?, ?)",
+                             (bucket, key, os.getpid()))
+
+    def begin(self, bucket: str, entry: JournalEntry) -> None:
+        """Journal a created upload; this process's claim on the key ends with it."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT OR REPLACE INTO multipart VALUES (?, ?, ?, ?, ?, ?)",
                 (bucket, entry.key, entry.upload_id, entry.size, entry.sha256, entry.part_size),
             )
+            self._db.execute("DELETE FROM claims WHERE bucket=? AND key=? AND pid=?",
+                             (bucket, entry.key, os.getpid()))
 
     def add_part(self, upload_id: str, number: int, etag: str) -> None:
         with self._lock:
@@ -80,20 +98,40 @@ class Journal:
                 "INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (upload_id, number, etag)
             )
 
-    def end(self, bucket: str, key: str) -> None:
-        """Forget the key's upload (completed, aborted or unknown to the server)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT upload_id FROM multipart WHERE bucket=? AND key=?", (bucket, key)
-            ).fetchone()
-            if row is not None:
-                self._db.execute("DELETE FROM parts WHERE upload_id=?", (row[0],))
-            self._db.execute("DELETE FROM multipart WHERE bucket=? AND key=?", (bucket, key))
+    def end(self, bucket: str, key: str, upload_id: str) -> None:
+        """Forget the upload (completed, aborted or unknown to the server), unless another run
+        has journaled a newer one at the key meanwhile."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM parts WHERE upload_id=?", (upload_id,))
+            self._db.execute("DELETE FROM multipart WHERE bucket=? AND key=? AND upload_id=?",
+                             (bucket, key, upload_id))
 
-    def upload_ids(self, bucket: str) -> dict[str, str]:
-        """Key -> journaled upload id: the uploads a later run may still resume."""
-        with self._lock:
-            rows = self._db.execute(
+    def kept(self, bucket: str) -> tuple[dict[str, str], set[str]]:
+        """What no clean-up may abort, read at one instant: key -> journaled upload id, and the
+        keys another live process has claimed (the claims of dead ones are dropped)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            uploads = dict(self._db.execute(
                 "SELECT key, upload_id FROM multipart WHERE bucket=?", (bucket,)
-            ).fetchall()
-        return dict(rows)
+            ).fetchall())
+            claimed: set[str] = set()
+            for key, pid in self._db.execute(
+                "SELECT key, pid FROM claims WHERE bucket=?", (bucket,)
+            ).fetchall():
+                if pid != os.getpid() and _alive(pid):
+                    claimed.add(key)
+                else:
+                    self._db.execute("DELETE FROM claims WHERE bucket=? AND key=? AND pid=?",
+                                     (bucket, key, pid))
+        return uploads, claimed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -39,8 +39,8 @@ def upload_multipart(
     except ClientError as exc:
         if error_code(exc) != "NoSuchUpload":
             raise
-    # The server forgot the upload mid-way (aborted elsewhere, or older than 7 days).
-    ctx.journal.end(ctx.bucket, file.key)
+    # The server forgot the upload mid-way: aborted elsewhere, older than 7 days, or completed
+    # by another run sharing the journal (whose object the guard of the next try will meet).
     return _upload(ctx, file, digests, progress, guard)
 
 
@@ -53,8 +53,13 @@ def _upload(
     if resumed:
         progress(resumed, False)
     count = -(-file.size // part_size)
-    _send_parts(ctx, file, entry, [n for n in range(1, count + 1) if n not in entry.parts],
-                progress)
+    try:
+        _send_parts(ctx, file, entry, [n for n in range(1, count + 1) if n not in entry.parts],
+                    progress)
+    except ClientError as exc:
+        if error_code(exc) == "NoSuchUpload":
+            ctx.journal.end(ctx.bucket, file.key, entry.upload_id)
+        raise
     etags = [entry.parts[n] for n in range(1, count + 1)]
     sent_etag = etag_of_parts([bytes.fromhex(e) for e in etags])
     if sent_etag != digests.mpu_etag or not is_unchanged(file):
@@ -71,6 +76,7 @@ def _create(
     ctx: TransferContext, file: LocalFile, digests: Digests, part_size: int
 ) -> JournalEntry:
     args = object_args(ctx.settings, file.key, digests.sha256)
+    ctx.journal.claim(ctx.bucket, file.key)
     response = ctx.call(
         lambda: ctx.client.create_multipart_upload(Bucket=ctx.bucket, Key=file.key, **args)
     )
@@ -94,7 +100,7 @@ def resume(
     except ClientError as exc:
         if error_code(exc) != "NoSuchUpload":
             raise
-        ctx.journal.end(ctx.bucket, file.key)
+        ctx.journal.end(ctx.bucket, file.key, entry.upload_id)
         return None
     kept = {}
     for number, (etag, size) in stored.items():
@@ -187,13 +193,13 @@ def _complete(
         etag = str(response.get("ETag", "")).strip('"')
     except ClientError as exc:
         if precondition_failed(exc):  # R2 aborts the upload: the next try starts another
-            ctx.journal.end(ctx.bucket, file.key)
+            ctx.journal.end(ctx.bucket, file.key, entry.upload_id)
             raise
         # A retried Complete whose first response was lost: the object may already be there.
         if error_code(exc) != "NoSuchUpload" or not _landed(ctx, file, digests):
             raise
         etag = str(digests.mpu_etag)
-    ctx.journal.end(ctx.bucket, file.key)
+    ctx.journal.end(ctx.bucket, file.key, entry.upload_id)
     return etag
 
 
@@ -207,4 +213,4 @@ def _landed(ctx: TransferContext, file: LocalFile, digests: Digests) -> bool:
 
 def _discard(ctx: TransferContext, key: str, upload_id: str) -> None:
     abort_quietly(ctx, key, upload_id)
-    ctx.journal.end(ctx.bucket, key)
+    ctx.journal.end(ctx.bucket, key, upload_id)

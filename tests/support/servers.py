@@ -102,6 +102,9 @@ _MAX_PRESIGN_EXPIRES = 604800  # one week, the S3/R2 maximum
 _MAX_CLOCK_SKEW = dt.timedelta(minutes=15)
 _HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ERROR_CODE_RE = re.compile(rb"<Code>([^<]+)</Code>")
+# Requests naming an upload id that moto may no longer know (UploadPartCopy stays on the
+# guarded path: its source conditions are answered there).
+_UPLOAD_ID_OPERATIONS = frozenset({"UploadPart", "ListParts"})
 
 #: Hop-by-hop headers (RFC 9110 section 7.6.1) are never forwarded by a proxy.
 _HOP_BY_HOP = frozenset(
@@ -1650,6 +1653,8 @@ class S3Proxy(_Service):
         Raises S3Error with the 412 (or 501) answer instead of forwarding.
         """
         operation, bucket, key = record.operation, record.bucket, record.key
+        if operation in _UPLOAD_ID_OPERATIONS:
+            return self._forward_to_upload(record.method, target, headers, body)
         if bucket is None or key is None or (
             operation not in WRITES and operation != "UploadPartCopy"
         ):
@@ -1673,6 +1678,16 @@ class S3Proxy(_Service):
                 raise S3Error(*failure)
             kept = {k: v for k, v in headers.items() if k not in EVALUATED}
             return self._forward(record.method, target, kept, body)
+
+    def _forward_to_upload(
+        self, method: str, target: str, headers: Mapping[str, list[str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """moto crashes (a bare 500) on a part sent to an upload that was completed or
+        aborted; R2 and S3 answer 404 NoSuchUpload, which clients know to handle."""
+        status, resp_headers, resp_body = self._forward(method, target, headers, body)
+        if status == 500 and not _ERROR_CODE_RE.search(resp_body):
+            raise S3Error(404, "NoSuchUpload", "The specified multipart upload does not exist.")
+        return status, resp_headers, resp_body
 
     def _upstream_etag(
         self, bucket: str, key: str, as_caller: Mapping[str, list[str]]
