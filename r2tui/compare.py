@@ -56,6 +56,7 @@ class CategoryReport:
     problems: dict[str, State] = field(default_factory=dict)
     # The listing's ETag of each problem key the bucket holds: the version a write may replace.
     etags: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # and its size (what a download gets)
 
     @property
     def name(self) -> str:
@@ -171,11 +172,13 @@ def compare(
                 target.tally.extra += 1
                 target.problems[obj.key] = State.EXTRA
                 target.etags[obj.key] = obj.etag
+                target.sizes[obj.key] = obj.size
             continue
         seen.add(obj.key)
         if twin.size != obj.size:
             _mark(target, obj.key, State.CHANGED)
             target.etags[obj.key] = obj.etag
+            target.sizes[obj.key] = obj.size
         else:
             pairs.append((twin, obj, target))
 
@@ -221,6 +224,7 @@ def _decide_pairs(
     undecided = []
     for file, obj, target in pairs:
         target.etags[obj.key] = obj.etag  # dropped again below if the pair is synced
+        target.sizes[obj.key] = obj.size
         if file.key in unreadable or file.digests is None:
             report.local_issues.append(
                 ScanIssue(str(file.path), f"cannot read: {unreadable.get(file.key, 'unknown')}")
@@ -256,6 +260,7 @@ def _forget_synced_etags(pairs: list[tuple[LocalFile, RemoteObject, CategoryRepo
     for file, _, target in pairs:
         if file.key not in target.problems:
             target.etags.pop(file.key, None)
+            target.sizes.pop(file.key, None)
 
 
 def _apply(target: CategoryReport, key: str, verdict: Verdict) -> None:

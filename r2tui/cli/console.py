@@ -15,6 +15,7 @@ from r2tui.costs import Prices, usd
 from r2tui.formatting import duration, size
 from r2tui.transfers.events import (
     Action,
+    DownloadSummary,
     Event,
     JobCancelled,
     JobFailed,
@@ -33,6 +34,15 @@ def batch_summary(summary: Summary, seconds: float) -> str:
         + (f"conflicts {summary.conflicts}, " if summary.conflicts else "")
         + f"failed {summary.failed}, cancelled {summary.cancelled}; "
         f"{size(summary.bytes_sent)} sent in {duration(seconds)}"
+    )
+
+
+def download_summary(summary: DownloadSummary, seconds: float) -> str:
+    unverified = f" ({summary.unverified} unverifiable)" if summary.unverified else ""
+    return (
+        f"downloaded {summary.downloaded}{unverified}, skipped {summary.skipped}, "
+        f"failed {summary.failed}, cancelled {summary.cancelled}; "
+        f"{size(summary.bytes_received)} received in {duration(seconds)}"
     )
 
 
@@ -122,10 +132,13 @@ class LineLog(Listener):
                 print(line, file=self._out, flush=True)
 
 
+_VERBS = {Action.COPY: "copied  ", Action.UPLOAD: "uploaded", Action.DOWNLOAD: "downloaded"}
+
+
 def log_line(event: Event) -> str | None:
     """``uploaded KEY  SIZE``, ``copied   KEY``, ``FAILED   KEY: reason``, ``cancelled KEY``."""
     if isinstance(event, JobFinished) and event.action is not Action.SKIP:
-        verb = "copied  " if event.action is Action.COPY else "uploaded"
+        verb = _VERBS[event.action]
         return f"{verb} {event.key}" + (f"  {size(event.bytes_sent)}" if event.bytes_sent else "")
     if isinstance(event, JobFailed):
         return f"{'CONFLICT' if event.conflict else 'FAILED  '} {event.key}: {event.reason}"

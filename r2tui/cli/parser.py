@@ -20,6 +20,7 @@ COMMANDS = (  # one line per command, in the order --help lists them
     "status",
     "url",
     "upload",
+    "download",
     "mv",
     "rm",
     "trash",

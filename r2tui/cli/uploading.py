@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from r2tui.cli.console import (
-    JsonLog,
-    LineLog,
-    Listener,
     batch_summary,
     plan_json,
     plan_lines,
     plan_summary,
     plan_totals,
 )
+from r2tui.cli.running import run_batch
 from r2tui.costs import Prices
 from r2tui.errors import ExitCode, UsageError
 from r2tui.keys import key_problem
 from r2tui.layout import normalise_prefix
 from r2tui.library import Library
-from r2tui.progress_file import FILE_NAME as PROGRESS_FILE
 from r2tui.scan import LocalLibrary, ScanIssue, key_for
 from r2tui.settings import Settings
 from r2tui.transfers.adopt import AdoptResult, adopt
@@ -34,7 +29,6 @@ from r2tui.transfers.batch import Batch
 from r2tui.transfers.events import Event, Summary
 from r2tui.transfers.imports import collect, plan_import, source_paths, target_prefix
 from r2tui.transfers.plan import UploadPlan, plan_uploads
-from r2tui.transfers.progress_file import ProgressFile
 from r2tui.transfers.resources import Resources
 
 
@@ -148,70 +142,25 @@ def _print_plan(plan: UploadPlan, prices: Prices, as_json: bool) -> None:
 
 
 def _run(library: Library, plan: UploadPlan, as_json: bool) -> tuple[Summary, bool]:
-    """Run the batch in a thread so Ctrl-C here cancels it cleanly (exit 130 after).
-
-    The plan's one-line summary (with its cost) comes first, the batch's summary last.
-    Waits on an Event, not Thread.join: a join interrupted by Ctrl-C can return early.
-    """
+    """Run the batch (Ctrl-C cancels it): the plan's one-line summary (with its cost) first,
+    the batch's summary last."""
     prices = library.settings.prices
     if as_json:
         print(json.dumps({"event": "plan", **plan_totals(plan, prices)}), flush=True)
     else:
         print(plan_summary(plan, prices), flush=True)
     started = time.monotonic()
-    with _listener(as_json) as listener:
-        batch = Batch(Resources.of(library), plan, on_event=_with_progress_file(library, listener))
-        done = threading.Event()
+    batches: list[Batch] = []
 
-        def work() -> None:
-            try:
-                batch.run()
-            finally:
-                done.set()
+    def make(listener: Callable[[Event], None]) -> Batch:
+        batches.append(Batch(Resources.of(library), plan, on_event=listener))
+        return batches[0]
 
-        threading.Thread(target=work, name="r2tui-batch", daemon=True).start()
-        interrupted = False
-        try:
-            while not done.wait(0.2):
-                pass
-        except KeyboardInterrupt:
-            interrupted = True
-            listener.note("r2tui: cancelling: finishing the requests in flight...")
-            batch.cancel()
-            done.wait()
+    interrupted = run_batch(make, as_json=as_json, state=library.settings.state_path())
+    summary = batches[0].summary
     if not as_json:
-        print(batch_summary(batch.summary, time.monotonic() - started))
-    return batch.summary, interrupted
-
-
-@contextmanager
-def _listener(as_json: bool) -> Iterator[Listener]:
-    """JSON lines on stdout; live bars on stderr when it is a terminal; else a line log."""
-    if as_json:
-        yield JsonLog(sys.stdout)
-    elif sys.stderr.isatty():
-        from r2tui.cli.bars import LiveBars  # Rich is loaded only for a terminal
-
-        with LiveBars(sys.stderr) as bars:
-            yield bars
-    else:
-        yield LineLog(sys.stdout)
-
-
-def _with_progress_file(
-    library: Library, listener: Callable[[Event], None]
-) -> Callable[[Event], None]:
-    """Also mirror progress to the state folder, where ``r2tui watch`` reads it."""
-    state = library.settings.state_path()
-    if state is None:
-        return listener
-    progress = ProgressFile(state / PROGRESS_FILE)
-
-    def both(event: Event) -> None:
-        listener(event)
-        progress(event)
-
-    return both
+        print(batch_summary(summary, time.monotonic() - started))
+    return summary, interrupted
 
 
 def _print_adopted(result: AdoptResult, as_json: bool) -> None:

@@ -12,6 +12,7 @@ class Action(StrEnum):
     UPLOAD = "upload"
     COPY = "copy"  # server-side copy from another key holding the same content
     SKIP = "skip"
+    DOWNLOAD = "download"
 
 
 @dataclass
@@ -47,6 +48,36 @@ class Summary:
             "ok": self.ok,
         }
         return data | (cost_json(self.cost) if self.cost else {})
+
+
+@dataclass
+class DownloadSummary:
+    """What a download batch did; ``unverified`` counts files whose content nothing could
+    prove (a multipart ETag of unknown part size and no ``sha256``): kept, and said so."""
+
+    downloaded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    unverified: int = 0
+    bytes_received: int = 0
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.cancelled == 0
+
+    def to_json(self) -> dict:
+        return {
+            "downloaded": self.downloaded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+            "unverified": self.unverified,
+            "bytes_received": self.bytes_received,
+            "failures": dict(self.failures),
+            "ok": self.ok,
+        }
 
 
 def cost_json(cost: UploadCost) -> dict:
@@ -104,7 +135,7 @@ class BatchProgress:
 
 @dataclass(frozen=True)
 class BatchFinished:
-    summary: Summary
+    summary: Summary | DownloadSummary
 
 
 Event = (
@@ -128,4 +159,6 @@ def event_to_json(event: Event) -> dict:
     if isinstance(event, BatchFinished):
         return {"event": "summary", **event.summary.to_json()}
     fields = {name: getattr(event, name) for name in event.__dataclass_fields__}
+    if isinstance(event, JobFinished) and event.action is Action.DOWNLOAD:
+        fields["bytes_received"] = fields.pop("bytes_sent")
     return {"event": _NAMES[type(event)], **fields}

@@ -1,4 +1,5 @@
-"""The multipart journal: which upload id holds which parts of which file, to resume after a crash.
+"""The transfer journal: which upload id holds which parts of which file, and which chunks of a
+download are in its ``.part`` file, to resume either after a crash.
 
 Its own SQLite file next to the state store (``transfers.sqlite``), written after every part, so a
 kill -9 loses at most the parts in flight. It is a hint, never the truth: every entry is checked
@@ -28,6 +29,12 @@ CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL, number INTEGER NOT NULL, etag TEXT NOT NULL,
     PRIMARY KEY (upload_id, number)
 );
+CREATE TABLE IF NOT EXISTS downloads (
+    path TEXT PRIMARY KEY, etag TEXT NOT NULL, size INTEGER NOT NULL, chunk_size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS download_chunks (
+    path TEXT NOT NULL, number INTEGER NOT NULL, PRIMARY KEY (path, number)
+);
 CREATE TABLE IF NOT EXISTS claims (
     bucket TEXT NOT NULL, key TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (bucket, key, pid)
 );
@@ -42,6 +49,17 @@ class JournalEntry:
     sha256: str
     part_size: int
     parts: dict[int, str] = field(default_factory=dict)  # part number -> ETag (no quotes)
+
+
+@dataclass
+class DownloadEntry:
+    """A download in progress into the ``.part`` file at ``path``: the chunks written there."""
+
+    path: str
+    etag: str
+    size: int
+    chunk_size: int
+    chunks: set[int] = field(default_factory=set)
 
 
 class Journal:
@@ -125,6 +143,37 @@ class Journal:
                     self._db.execute("DELETE FROM claims WHERE bucket=? AND key=? AND pid=?",
                                      (bucket, key, pid))
         return uploads, claimed
+
+    def download(self, path: str) -> DownloadEntry | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT etag, size, chunk_size FROM downloads WHERE path=?", (path,)
+            ).fetchone()
+            if row is None:
+                return None
+            chunks = self._db.execute(
+                "SELECT number FROM download_chunks WHERE path=?", (path,)
+            ).fetchall()
+        return DownloadEntry(path, row[0], row[1], row[2], {n for (n,) in chunks})
+
+    def begin_download(self, entry: DownloadEntry) -> None:
+        """Journal a download started anew (any chunks of an earlier one are forgotten)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM download_chunks WHERE path=?", (entry.path,))
+            self._db.execute("INSERT OR REPLACE INTO downloads VALUES (?, ?, ?, ?)",
+                             (entry.path, entry.etag, entry.size, entry.chunk_size))
+
+    def add_chunk(self, path: str, number: int) -> None:
+        """Chunk ``number`` is on disk (written before it is journaled)."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO download_chunks VALUES (?, ?)", (path, number))
+
+    def end_download(self, path: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM download_chunks WHERE path=?", (path,))
+            self._db.execute("DELETE FROM downloads WHERE path=?", (path,))
 
 
 def _alive(pid: int) -> bool:
