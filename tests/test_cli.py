@@ -64,9 +64,11 @@ def test_status_table(env: dict[str, str], filled: list[str]) -> None:
     result = r2tui(env, "status")
     assert result.returncode == 1
     assert "Trainer intros" in result.stdout and "videos/intros/" in result.stdout
-    summary, cost = result.stdout.strip().splitlines()[-2:]
+    lines = result.stdout.strip().splitlines()
+    summary, cost, _, fix = lines[-4:]
     assert summary.startswith("0.11 % (4/3346) · 1 missing")
     assert cost.startswith("storage 0.00 GB: $0.00/month")
+    assert fix == "r2tui upload --auto sends 1 missing and 0 changed"
     assert result.stderr == ""
 
 

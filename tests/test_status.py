@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from boto3.s3.transfer import TransferConfig
 
+from r2tui.cli.status import fix_lines
 from r2tui.compare import State
 from r2tui.digests import MiB
 from r2tui.layout import layout_from_config
@@ -59,6 +60,10 @@ def test_counts_per_category_and_totals(
     assert (totals.local, totals.missing, totals.changed, totals.extra) == (len(keys), 1, 1, 2)
     assert totals.remote == len(keys) + 1  # all but one, plus two extra
     assert not report.complete
+    # The uncategorised object is nobody's to download: only the orphan is offered.
+    assert fix_lines(report) == ["", "r2tui upload --auto sends 1 missing and 1 changed",
+                                 "r2tui download --auto brings 1 not in the local library "
+                                 "(6 Bytes)"]
 
 
 def test_pagination_past_1000_and_nested_prefixes(

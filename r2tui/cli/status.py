@@ -65,7 +65,25 @@ def render_status(report: Report, settings: Settings) -> str:
             lines.append("  ".join("-" * w for w in widths))
         lines.append("  ".join(cells).rstrip())
     lines += ["", summary_line(report), storage_line(settings.prices, report.totals.remote_bytes)]
-    return "\n".join(lines)
+    return "\n".join([*lines, *fix_lines(report)])
+
+
+def fix_lines(report: Report) -> list[str]:
+    """What each command would fix: uploads for the library's side, downloads for the bucket's."""
+    from r2tui.compare import State
+
+    if not report.has_local:
+        return []
+    t = report.totals
+    lines = []
+    if t.missing or t.changed:
+        lines.append(f"r2tui upload --auto sends {t.missing} missing and {t.changed} changed")
+    absent = [(k, r.sizes.get(k, 0)) for r in report.categories
+              for k, state in r.problems.items() if state is State.EXTRA]
+    if absent:
+        lines.append(f"r2tui download --auto brings {len(absent)} not in the local library "
+                     f"({size(sum(n for _, n in absent))})")
+    return [""] * bool(lines) + lines
 
 
 def _row(name: str, prefix: str, t: Tally, has_local: bool, uncategorised: bool) -> list[str]:
