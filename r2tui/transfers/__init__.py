@@ -1,10 +1,14 @@
-"""Transfers: planning and running uploads to the bucket, UI-free, with events for the UIs."""
+"""Transfers: planning and running uploads to the bucket and downloads from it, UI-free, with
+events for the UIs."""
 
 from r2tui.transfers.batch import Batch
+from r2tui.transfers.download_batch import DownloadBatch
+from r2tui.transfers.download_plan import DownloadPlan, plan_chosen
 from r2tui.transfers.events import (
     Action,
     BatchFinished,
     BatchProgress,
+    DownloadSummary,
     Event,
     JobCancelled,
     JobFailed,
@@ -22,6 +26,9 @@ __all__ = [
     "Batch",
     "BatchFinished",
     "BatchProgress",
+    "DownloadBatch",
+    "DownloadPlan",
+    "DownloadSummary",
     "Event",
     "JobCancelled",
     "JobFailed",
@@ -33,6 +40,7 @@ __all__ = [
     "RetryPolicy",
     "Summary",
     "UploadPlan",
+    "plan_chosen",
     "plan_states",
     "plan_uploads",
 ]

@@ -1,5 +1,5 @@
-"""The transfers panel: runs one upload batch at a time in a thread worker, queues the plans
-confirmed meanwhile, and shows the files, rate and ETA."""
+"""The transfers panel: runs one batch (an upload or a download) at a time in a thread worker,
+queues the plans confirmed meanwhile, and shows the files, rate and ETA."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from r2tui.transfers import (
     Action,
     Batch,
     BatchProgress,
+    DownloadBatch,
+    DownloadPlan,
+    DownloadSummary,
     Event,
     JobCancelled,
     JobFailed,
@@ -34,6 +37,10 @@ from r2tui.transfers import (
 from r2tui.tui.format import bar, literal
 from r2tui.tui.inflight import InFlight
 from r2tui.tui.messages import ReportsWorkerErrors
+
+Plan = UploadPlan | DownloadPlan
+AnyBatch = Batch | DownloadBatch
+AnySummary = Summary | DownloadSummary
 
 
 class TransfersPanel(ReportsWorkerErrors, Vertical):
@@ -64,7 +71,7 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
     class BatchDone(Message):
         """A batch's worker ended, whatever the outcome; ``error`` if the batch itself failed."""
 
-        summary: Summary
+        summary: AnySummary
         error: str | None = None
 
     def __init__(self, library: Library, in_flight: InFlight) -> None:
@@ -72,10 +79,10 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         self.border_title = "Transfers"
         self.library = library
         self.in_flight = in_flight
-        self.active_batch: Batch | None = None
-        self.queued: deque[UploadPlan] = deque()
+        self.active_batch: AnyBatch | None = None
+        self.queued: deque[Plan] = deque()
         self.failures: dict[str, str] = {}
-        self._runner: Worker[Summary] | None = None
+        self._runner: Worker[AnySummary] | None = None
         self._sizes: dict[str, int] = {}
         self._status = ""
 
@@ -96,12 +103,19 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         """A batch runs or waits in the queue."""
         return self.running or bool(self.queued)
 
-    def pending_keys(self) -> set[str]:
-        """Keys the running and the queued batches will send: not to be planned again."""
-        plans = [*([self.active_batch.plan] if self.active_batch else []), *self.queued]
-        return {i.key for p in plans for i in p.items if i.action is not Action.SKIP}
+    def _plans(self) -> list[Plan]:
+        return [*([self.active_batch.plan] if self.active_batch else []), *self.queued]
 
-    def submit(self, plan: UploadPlan) -> bool:
+    def pending_keys(self) -> set[str]:
+        """Keys the running and the queued uploads will send: not to be planned again."""
+        return {i.key for p in self._plans() if isinstance(p, UploadPlan) for i in p.items
+                if i.action is not Action.SKIP}
+
+    def pending_downloads(self) -> set[str]:
+        """Keys the running and the queued downloads will fetch."""
+        return {i.key for p in self._plans() if isinstance(p, DownloadPlan) for i in p.items}
+
+    def submit(self, plan: Plan) -> bool:
         """Start ``plan`` now, or queue it behind the running batch; True if it started."""
         self.display = True
         if self.running:
@@ -125,16 +139,23 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         if self.active_batch is not None:
             self.active_batch.cancel()
 
-    def _start(self, plan: UploadPlan) -> None:
-        self.active_batch = Batch(Resources.of(self.library), plan, on_event=self._post_event)
+    def _start(self, plan: Plan) -> None:
+        res = Resources.of(self.library)
         self._sizes = {}
         self.query_one("#jobs", DataTable).clear()
-        self.query_one(ProgressBar).update(total=max(plan.bytes_to_send, 1), progress=0)
-        self._head(f"Starting: {plan.uploads} uploads, {plan.copies} copies…")
+        if isinstance(plan, DownloadPlan):
+            self.active_batch = DownloadBatch(res, plan, on_event=self._post_event)
+            total = plan.bytes_to_receive
+            self._head(f"Starting: {len(plan.items)} downloads…")
+        else:
+            self.active_batch = Batch(res, plan, on_event=self._post_event)
+            total = plan.bytes_to_send
+            self._head(f"Starting: {plan.uploads} uploads, {plan.copies} copies…")
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=0)
         self._runner = self._run(self.active_batch)
 
     @work(thread=True, exit_on_error=False, group="upload")
-    def _run(self, batch: Batch) -> Summary:
+    def _run(self, batch: AnyBatch) -> AnySummary:
         with self.in_flight.track():
             return batch.run()
 
@@ -143,7 +164,7 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         if event.worker is self._runner and event.worker.is_finished:
             self._ended(event.worker)
 
-    def _ended(self, worker: Worker[Summary]) -> None:
+    def _ended(self, worker: Worker[AnySummary]) -> None:
         """The batch's worker ended, in any way: nothing runs now; the next queued one starts."""
         batch = self.active_batch
         self.active_batch = None
@@ -173,10 +194,12 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
             self._progress_cell(event.key, bar(event.bytes_done, event.size))
         elif isinstance(event, JobFinished):
             self._remove(event.key)
-            self.post_message(self.ObjectLanded(event.key, self._sizes.get(event.key, 0)))
+            if event.action is not Action.DOWNLOAD:
+                self.post_message(self.ObjectLanded(event.key, self._sizes.get(event.key, 0)))
         elif isinstance(event, JobFailed):
             self.failures[event.key] = event.reason
-            self._row(event.key, "upload", Text("", style="dim"),
+            action = "download" if isinstance(self.active_batch, DownloadBatch) else "upload"
+            self._row(event.key, action, Text("", style="dim"),
                       literal(f"✗ {event.reason}", "bold red"))
         elif isinstance(event, JobCancelled):
             self._remove(event.key)
@@ -191,25 +214,22 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
             f"{eta(p.eta_seconds)}"
         )
 
-    def _show_outcome(self, summary: Summary, error: str | None) -> None:
-        parts = [f"{summary.uploaded} uploaded", f"{summary.copied} copied",
-                 f"{summary.failed} failed", f"{summary.cancelled} cancelled"]
-        if summary.already:
-            parts.insert(2, f"{summary.already} already stored")
-        if summary.conflicts:
-            parts.insert(-2, f"{summary.conflicts} conflicts")
+    def _show_outcome(self, summary: AnySummary, error: str | None) -> None:
+        parts, moved = outcome_parts(summary)
         if error is not None:
             self._head(f"Stopped by an error: {error} ({', '.join(parts)})")
             return
         verdict = "Done" if summary.ok else "Finished with problems"
-        hint = " — R retries the failed files" if self.failures else ""
-        self._head(f"{verdict}: {', '.join(parts)} ({size(summary.bytes_sent)} sent){hint}")
+        retry = isinstance(summary, Summary) and self.failures
+        hint = " — R retries the failed files" if retry else ""
+        self._head(f"{verdict}: {', '.join(parts)} ({moved}){hint}")
 
     def _head(self, text: str) -> None:
         """The panel's head line, with what waits in the queue after it."""
         self._status = text
         if self.queued:
-            files = sum(p.uploads + p.copies for p in self.queued)
+            files = sum(len(p.items) if isinstance(p, DownloadPlan) else p.uploads + p.copies
+                        for p in self.queued)
             text += f" · {len(self.queued)} batch(es) queued ({files} files)"
         self.query_one("#transfers-head", Static).update(literal(text))
 
@@ -228,6 +248,21 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
         table = self.query_one("#jobs", DataTable)
         if key in table.rows:
             table.remove_row(key)
+
+
+def outcome_parts(summary: AnySummary) -> tuple[list[str], str]:
+    """A batch's counts (``3 uploaded``, …) and its bytes (``1.2 MB sent``)."""
+    if isinstance(summary, DownloadSummary):
+        parts = [f"{summary.downloaded} downloaded", f"{summary.skipped} skipped",
+                 f"{summary.failed} failed", f"{summary.cancelled} cancelled"]
+        return parts, f"{size(summary.bytes_received)} received"
+    parts = [f"{summary.uploaded} uploaded", f"{summary.copied} copied",
+             f"{summary.failed} failed", f"{summary.cancelled} cancelled"]
+    if summary.already:
+        parts.insert(2, f"{summary.already} already stored")
+    if summary.conflicts:
+        parts.insert(-2, f"{summary.conflicts} conflicts")
+    return parts, f"{size(summary.bytes_sent)} sent"
 
 
 def _describe(error: BaseException | None) -> str:
