@@ -97,8 +97,9 @@ def test_json_lines_end_with_the_summary_and_rerun_skips(
     assert main(["upload", "--auto", "--json", "--workers", "2"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {e["event"] for e in lines} >= {"job_started", "job_finished", "summary"}
-    assert lines[0] == {"event": "plan", "uploads": len(KEYS), "copies": 0, "skips": 0,
-                        "bytes_to_send": lines[0]["added_bytes"], "class_a_ops": len(KEYS),
+    assert lines[0] == {"event": "plan", "uploads": len(KEYS), "copies": 0, "renames": 0,
+                        "skips": 0, "bytes_to_send": lines[0]["added_bytes"],
+                        "class_a_ops": len(KEYS),
                         "added_bytes": lines[0]["added_bytes"], "operations_usd": 0.000018,
                         "storage_month_usd": 0.0}
     summary = lines[-1]

@@ -29,7 +29,9 @@ from r2tui.transfers.plan import UploadPlan
 
 def batch_summary(summary: Summary, seconds: float) -> str:
     return (
-        f"uploaded {summary.uploaded}, copied {summary.copied}, skipped {summary.skipped}, "
+        f"uploaded {summary.uploaded}, copied {summary.copied}, "
+        + (f"renamed {summary.renamed}, " if summary.renamed else "")
+        + f"skipped {summary.skipped}, "
         + (f"already stored {summary.already}, " if summary.already else "")
         + (f"conflicts {summary.conflicts}, " if summary.conflicts else "")
         + f"failed {summary.failed}, cancelled {summary.cancelled}; "
@@ -51,6 +53,9 @@ def plan_lines(plan: UploadPlan, prices: Prices) -> Iterator[str]:
     for item in plan.items:
         if item.action is Action.COPY:
             yield f"copy    {item.key}  <- {item.source_key}  ({item.reason})"
+        elif item.action is Action.RENAME:
+            yield (f"rename  {item.key}  <- {item.source_key}  ({item.reason}; the old key "
+                   "goes to the trash)")
         elif item.action is Action.SKIP:
             yield f"skip    {item.key}  ({item.reason})"
         else:
@@ -64,10 +69,11 @@ def plan_summary(plan: UploadPlan, prices: Prices) -> str:
     """The plan in one line, with what it costs: Class A operations now, storage every month."""
     cost = plan.cost(prices)
     conflicts = f", {len(plan.conflicts)} conflicts" if plan.conflicts else ""
+    renames = f" ({plan.renames} of them renames)" if plan.renames else ""
     return (
         f"plan: {plan.uploads} uploads ({size(plan.bytes_to_send)}), {plan.copies} server-side "
-        f"copies, {plan.skips} skipped{conflicts}; about {cost.class_a_ops} Class A operations "
-        f"({usd(cost.operations_usd)}), {size(cost.added_bytes)} more storage "
+        f"copies{renames}, {plan.skips} skipped{conflicts}; about {cost.class_a_ops} Class A "
+        f"operations ({usd(cost.operations_usd)}), {size(cost.added_bytes)} more storage "
         f"(+{usd(cost.storage_month_usd)}/month)"
     )
 
@@ -76,6 +82,7 @@ def plan_totals(plan: UploadPlan, prices: Prices) -> dict:
     return {
         "uploads": plan.uploads,
         "copies": plan.copies,
+        "renames": plan.renames,
         "skips": plan.skips,
         "bytes_to_send": plan.bytes_to_send,
         **cost_json(plan.cost(prices)),
@@ -132,7 +139,8 @@ class LineLog(Listener):
                 print(line, file=self._out, flush=True)
 
 
-_VERBS = {Action.COPY: "copied  ", Action.UPLOAD: "uploaded", Action.DOWNLOAD: "downloaded"}
+_VERBS = {Action.COPY: "copied  ", Action.RENAME: "renamed ", Action.UPLOAD: "uploaded",
+          Action.DOWNLOAD: "downloaded"}
 
 
 def log_line(event: Event) -> str | None:

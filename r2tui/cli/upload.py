@@ -24,6 +24,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per event")
     parser.add_argument("--adopt", action="store_true",
                         help="add sha256 metadata in place to stored objects lacking it")
+    parser.add_argument("--renames", action="store_true",
+                        help="content stored under a key with no local file moves to its new "
+                        "key (copy, then the old key to the trash) instead of being copied")
     parser.add_argument("--to", metavar="PREFIX",
                         help="import PATHs under this category prefix: key = PREFIX + the path "
                         "relative to the folder given (or the file's name)")
@@ -34,7 +37,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     check_arguments(args.targets, auto=args.auto, adopt=args.adopt, to=args.to,
-                    overwrite=args.overwrite)
+                    overwrite=args.overwrite, renames=args.renames)
     if args.workers is not None and not 1 <= args.workers <= 64:
         raise UsageError(f"--workers must be between 1 and 64, got {args.workers}")
     from r2tui.cli.uploading import import_command, upload_command
@@ -43,15 +46,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return import_command(settings, args.to, args.targets, dry_run=args.dry_run,
                               as_json=args.json, overwrite=args.overwrite, workers=args.workers)
     return upload_command(settings, args.targets, auto=args.auto, dry_run=args.dry_run,
-                          workers=args.workers, as_json=args.json, adopt_metadata=args.adopt)
+                          workers=args.workers, as_json=args.json, adopt_metadata=args.adopt,
+                          renames=args.renames)
 
 
 def check_arguments(
-    targets: list[str], *, auto: bool, adopt: bool, to: str | None, overwrite: bool
+    targets: list[str], *, auto: bool, adopt: bool, to: str | None, overwrite: bool,
+    renames: bool = False,
 ) -> None:
     """Refuse the combinations that make no sense, before anything is read or listed."""
     if to is not None:
-        extra = [flag for flag, given in (("--auto", auto), ("--adopt", adopt)) if given]
+        extra = [flag for flag, given in (("--auto", auto), ("--adopt", adopt),
+                                          ("--renames", renames)) if given]
         if extra:
             raise UsageError(f"{' and '.join(extra)} cannot be combined with --to")
         return

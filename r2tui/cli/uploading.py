@@ -35,6 +35,7 @@ from r2tui.transfers.resources import Resources
 def upload_command(
     settings: Settings, targets: list[str], *, auto: bool, dry_run: bool = False,
     workers: int | None = None, as_json: bool = False, adopt_metadata: bool = False,
+    renames: bool = False,
 ) -> int:
     """Upload what is missing or changed (``auto``), or what ``targets`` name, from the library."""
     if workers is not None:
@@ -48,7 +49,7 @@ def upload_command(
         local = report.local
         assert local is not None
         keys = select_keys(root, local, targets) if targets else None
-        plan = plan_uploads(Resources.of(library), report, local, keys)
+        plan = plan_uploads(Resources.of(library), report, local, keys, renames=renames)
         _warn_plan(report.local_issues, plan)
         if dry_run:
             _print_plan(plan, settings.prices, as_json)

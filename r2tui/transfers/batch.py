@@ -35,6 +35,7 @@ from r2tui.transfers.multipart import upload_multipart
 from r2tui.transfers.plan import PlanItem, UploadPlan
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import object_args
+from r2tui.transfers.relocate import relocate, stamp_now, trash_key
 from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import Cancelled, RetryPolicy
 from r2tui.transfers.single import put_small
@@ -80,6 +81,7 @@ class Batch:
 
     def run(self) -> Summary:
         self.summary.cost = self.plan.cost(self.settings.prices)
+        self._stamp = stamp_now()  # the trash folder of this run's renames
         sends = [i for i in self.plan.items if i.action is not Action.SKIP]
         for key, reason in sorted(self.plan.conflicts.items()):
             self.summary.failed += 1
@@ -103,7 +105,7 @@ class Batch:
         first: list[PlanItem] = []
         later: list[PlanItem] = []
         for item in sends:
-            waits = item.action is Action.COPY and item.source_key in planned
+            waits = item.action in (Action.COPY, Action.RENAME) and item.source_key in planned
             (later if waits else first).append(item)
         with transfer_context(self.settings, self.workers, self.retry, self._cancel,
                               client=self.res.client) as self._ctx:
@@ -146,7 +148,9 @@ class Batch:
             self._finish_failed(item, self._reason(item, exc))
             return
         with self._lock:
-            if action is Action.COPY:
+            if action is Action.RENAME:
+                self.summary.renamed += 1
+            elif action is Action.COPY:
                 self.summary.copied += 1
             elif action is Action.SKIP:
                 self.summary.already += 1
@@ -171,7 +175,11 @@ class Batch:
         guard = self._guard(item)
         for _ in range(3):
             try:
-                return self._write(file, digests, source, guard)
+                done = self._write(file, digests, source, guard)
+                if source is not None and item.action is Action.RENAME:
+                    self._trash(source, file.key)
+                    return Action.RENAME, 0
+                return done
             except ClientError as exc:
                 if not precondition_failed(exc):
                     raise
@@ -186,11 +194,19 @@ class Batch:
             guard = self._own_version(file.key, now)
         raise Conflict(f"{file.key} kept changing while r2tui wrote it; not overwritten")
 
+    def _trash(self, source: ObjectDetails, key: str) -> None:
+        """The second half of a rename: the old key, copied to ``key``, goes to the trash
+        (only as the version copied; a failure keeps both)."""
+        try:
+            relocate(self._ctx, source, trash_key(source.key, self._stamp))
+        except JobError as exc:
+            raise JobError(f"copied from {source.key}, which stays: {exc.reason}") from None
+
     def _copy_source(
         self, item: PlanItem, file: LocalFile, digests: Digests
     ) -> ObjectDetails | None:
         """The object to copy from, if it still holds this content; else the bytes are sent."""
-        if item.action is not Action.COPY or item.source_key is None:
+        if item.action not in (Action.COPY, Action.RENAME) or item.source_key is None:
             return None
         source = holds_content(self._ctx, item.source_key, file.size, digests)
         if source is None:

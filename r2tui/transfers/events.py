@@ -11,6 +11,7 @@ from r2tui.costs import UploadCost
 class Action(StrEnum):
     UPLOAD = "upload"
     COPY = "copy"  # server-side copy from another key holding the same content
+    RENAME = "rename"  # a copy whose source (an object with no local twin) then goes to the trash
     SKIP = "skip"
     DOWNLOAD = "download"
 
@@ -21,6 +22,7 @@ class Summary:
 
     uploaded: int = 0
     copied: int = 0
+    renamed: int = 0
     skipped: int = 0
     already: int = 0  # found stored meanwhile (by another writer) with this very content
     conflicts: int = 0  # another content stored meanwhile: not overwritten (also in failures)
@@ -38,6 +40,7 @@ class Summary:
         data = {
             "uploaded": self.uploaded,
             "copied": self.copied,
+            "renamed": self.renamed,
             "skipped": self.skipped,
             "already": self.already,
             "conflicts": self.conflicts,

@@ -14,6 +14,7 @@ from r2tui.scan import Hasher, LocalFile, LocalLibrary
 from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
 from r2tui.transfers.resources import Resources
+from r2tui.transfers.sources import Sources, content_index, listing_index, overwritten
 
 # Smaller files are hashed one after the other: for them the hasher's thread pool costs more
 # (futures, GIL and lock hand-offs) than the hashing; hashlib runs bigger ones in parallel.
@@ -49,7 +50,12 @@ class UploadPlan:
 
     @property
     def copies(self) -> int:
-        return sum(1 for i in self.items if i.action is Action.COPY)
+        """Server-side copies, renames included."""
+        return sum(1 for i in self.items if i.action in (Action.COPY, Action.RENAME))
+
+    @property
+    def renames(self) -> int:
+        return sum(1 for i in self.items if i.action is Action.RENAME)
 
     @property
     def skips(self) -> int:
@@ -80,22 +86,24 @@ def _class_a(item: PlanItem) -> int:
     if item.action is Action.SKIP:
         return 0
     limit = multipart_threshold() if item.action is Action.UPLOAD else MAX_COPY_SIZE + 1
-    if item.size < limit:
-        return 1
-    return 2 + -(-item.size // part_size_for(item.size))
+    writes = 1 if item.size < limit else 2 + -(-item.size // part_size_for(item.size))
+    # A rename copies the old object into the trash too (the deletion after is free).
+    return writes * 2 if item.action is Action.RENAME else writes
 
 
 def plan_uploads(
-    res: Resources, report: Report, local: LocalLibrary, keys: Iterable[str] | None = None
+    res: Resources, report: Report, local: LocalLibrary, keys: Iterable[str] | None = None,
+    *, renames: bool = False,
 ) -> UploadPlan:
     """Plan the upload of ``keys`` (None: everything missing or changed) after ``report``,
     made from the scan ``local``.
 
     Hashes the files to send (through the hash cache), so that content already stored under
-    another key is copied server-side instead of sent again.
+    another key is copied server-side instead of sent again; with ``renames``, a copy from an
+    object with no local twin moves it (the old key goes to the trash).
     """
     return plan_states(res, local, keys, states_of(report), report.totals.remote_bytes,
-                       etags=etags_of(report))
+                       etags=etags_of(report), sizes=sizes_of(report), renames=renames)
 
 
 def plan_states(
@@ -106,13 +114,15 @@ def plan_states(
     stored_bytes: int,
     *,
     etags: Mapping[str, str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    renames: bool = False,
 ) -> UploadPlan:
-    """Plan ``keys`` against ``states`` (every key not synced, with its state) and ``etags``
-    (the ETags the bucket had for them) instead of a report: what a UI passes from a snapshot
+    """Plan ``keys`` against ``states`` (every key not synced, with its state), ``etags`` and
+    ``sizes`` (the bucket's, for them) instead of a report: what a UI passes from a snapshot
     it took, so that the plan is computed on other threads from data nobody changes meanwhile."""
     wanted = sorted(local.files) if keys is None else _normalised(keys)
     plan = build_plan(res, local.files, states, wanted, list_skips=keys is not None,
-                      etags=etags)
+                      etags=etags, sizes=sizes, renames=renames)
     plan.stored_bytes = stored_bytes
     return plan
 
@@ -127,6 +137,11 @@ def etags_of(report: Report) -> dict[str, str]:
     return {k: e for c in report.all_reports for k, e in c.etags.items()}
 
 
+def sizes_of(report: Report) -> dict[str, int]:
+    """The listing's size of every key not synced that the bucket holds."""
+    return {k: n for c in report.all_reports for k, n in c.sizes.items()}
+
+
 def build_plan(
     res: Resources,
     files: dict[str, LocalFile],
@@ -136,6 +151,8 @@ def build_plan(
     list_skips: bool,
     hints: dict[str, str] | None = None,
     etags: Mapping[str, str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    renames: bool = False,
 ) -> UploadPlan:
     """Send the ``wanted`` keys that are missing or changed; ``list_skips`` lists the others.
 
@@ -154,17 +171,13 @@ def build_plan(
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
     plan.unreadable = _hash(res.hasher, to_send)
-    weak = {sha: key for sha, key in (hints or {}).items() if not _overwritten(states, key)}
-    index = weak | _content_index(res, files, states)
-    _add_sends(plan, to_send, states, index, etags or {})
+    weak = {sha: key for sha, key in (hints or {}).items() if not overwritten(states, key)}
+    index = weak | content_index(res, files, states)
+    sources = Sources(index, listing_index(states, etags or {}, sizes or {}), states, renames)
+    _add_sends(plan, to_send, states, sources, etags or {})
     if list_skips:
         plan.items.sort(key=lambda i: i.key)
     return plan
-
-
-def _overwritten(states: Mapping[str, State], key: str) -> bool:
-    """Is ``key``'s object about to change (so no source to copy from)? Missing or changed."""
-    return states.get(key) in (State.MISSING, State.CHANGED)
 
 
 def _normalised(keys: Iterable[str]) -> list[str]:
@@ -197,32 +210,9 @@ def _hash(hasher: Hasher, files: list[LocalFile]) -> dict[str, str]:
     return unreadable
 
 
-def _content_index(
-    res: Resources, files: dict[str, LocalFile], states: Mapping[str, State]
-) -> dict[str, str]:
-    """SHA-256 -> a key whose object holds that content (checked again before copying).
-
-    Upload records first, then synced local files (stronger evidence wins the slot). Keys about
-    to be overwritten are not sources.
-    """
-    index: dict[str, str] = {}
-    for record in res.store.upload_records(res.bucket).values():
-        if not _overwritten(states, record.key) and record.size > 0:
-            index[record.sha256] = record.key
-    synced: dict[str, str] = {}
-    for key in sorted(files):
-        file = files[key]
-        if key in states or file.size == 0:
-            continue
-        digests = file.digests or res.hasher.cached(file)
-        if digests is not None:
-            synced.setdefault(digests.sha256, key)
-    return index | synced
-
-
 def _add_sends(
     plan: UploadPlan, to_send: list[LocalFile], states: Mapping[str, State],
-    index: dict[str, str], etags: Mapping[str, str],
+    sources: Sources, etags: Mapping[str, str],
 ) -> None:
     """Upload each distinct content once; copy the rest from where it is (or will be)."""
     first_local: dict[str, str] = {}
@@ -230,12 +220,13 @@ def _add_sends(
         reason = states[file.key].value
         etag = etags.get(file.key)
         sha = file.digests.sha256 if file.digests and file.size > 0 else None
-        source = index.get(sha) if sha else None
+        source = sources.find(file)
         if sha and source is None and sha in first_local:
             source = first_local[sha]
         if sha and source is not None:
+            action, source = sources.action_for(file.key, source)
             plan.items.append(
-                PlanItem(file.key, file.path, file.size, Action.COPY, source, reason, etag)
+                PlanItem(file.key, file.path, file.size, action, source, reason, etag)
             )
             plan.duplicates.append((file.key, source))
             continue

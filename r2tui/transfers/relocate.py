@@ -137,12 +137,12 @@ def move_object(ctx: TransferContext, move: Move, *, overwrite: bool, stamp: str
         if not overwrite:
             raise JobError(f"{move.target} already exists; not overwritten (--overwrite puts "
                            "the old object in the trash first)")
-        _relocate(ctx, existing, trash_key(move.target, stamp))
-    _relocate(ctx, source, move.target)
+        relocate(ctx, existing, trash_key(move.target, stamp))
+    relocate(ctx, source, move.target)
     return source.size
 
 
-def _relocate(ctx: TransferContext, source: ObjectDetails, target: str) -> None:
+def relocate(ctx: TransferContext, source: ObjectDetails, target: str) -> None:
     """Copy ``source`` to the free key ``target`` with all its properties, check the copy,
     then delete the source if it still is the version copied."""
     try:
