@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 
 from r2tui.cli import main
 from r2tui.library import Library
-from r2tui.sample import content_for
+from r2tui.sample import content_for, sample_keys, write_library
 from r2tui.settings import Settings
 from r2tui.transfers.download import part_path
 from tests.support.servers import Before, Delay, RequestInfo, S3Proxy
@@ -231,6 +232,7 @@ def test_kill_9_mid_download_then_rerun_fetches_only_the_rest(
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert part.exists() and not (library_root / BIG).exists()
+    received = sum(r.response_bytes for r in proxy.requests if r.operation == "GetObject")
 
     proxy.clear()
     proxy.clear_faults()
@@ -238,6 +240,38 @@ def test_kill_9_mid_download_then_rerun_fetches_only_the_rest(
     ranges = {r.headers["range"] for r in proxy.requests if r.operation == "GetObject"}
     assert ranges == {f"bytes={8 * MiB}-{16 * MiB - 1}", f"bytes={16 * MiB}-{20 * MiB - 1}"}
     assert (library_root / BIG).read_bytes() == data and not part.exists()
+    received += sum(r.response_bytes for r in proxy.requests if r.operation == "GetObject")
+    assert received <= 1.35 * len(data), received / len(data)
+
+
+def test_a_deleted_local_library_comes_back_byte_exact(
+    admin: Any, bucket: str, library_root: Path, make_settings: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    keys = sample_keys(scale=0.01)
+    write_library(library_root, keys)
+    big = content_for(BIG, video_size=20 * MiB)[: 20 * MiB]
+    (library_root / BIG).write_bytes(big)
+    before = {p.relative_to(library_root): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in library_root.rglob("*") if p.is_file()}
+    assert main(["upload", "--auto"]) == 0
+    shutil.rmtree(library_root)
+    library_root.mkdir()
+    capsys.readouterr()
+
+    assert main(["download", "--auto", "--json"]) == 0
+    summary = events(capsys.readouterr().out)[-1]
+    assert (summary["downloaded"], summary["failed"], summary["unverified"]) == (len(before), 0, 0)
+    after = {p.relative_to(library_root): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in library_root.rglob("*") if p.is_file()}
+    assert after == before
+    library = Library(make_settings())
+    try:
+        totals = library.report().totals
+        assert (totals.missing, totals.changed, totals.extra) == (0, 0, 0)
+        assert library.hasher.hashed == 0
+    finally:
+        library.close()
 
 
 def _journaled_chunks(path: Path) -> int:
