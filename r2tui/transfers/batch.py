@@ -15,7 +15,6 @@ from r2tui.digests import Digests, multipart_threshold
 from r2tui.inventory import ObjectDetails
 from r2tui.scan import ChangedWhileReading, LocalFile
 from r2tui.state import UploadRecord
-from r2tui.storage import describe
 from r2tui.transfers.cleanup import abort_orphans
 from r2tui.transfers.context import Conflict, JobError, transfer_context
 from r2tui.transfers.copy import holds_content, same_content, server_copy
@@ -32,6 +31,7 @@ from r2tui.transfers.events import (
 from r2tui.transfers.guards import Guard, precondition_failed
 from r2tui.transfers.localfile import changed, ensure_unchanged, snapshot
 from r2tui.transfers.multipart import upload_multipart
+from r2tui.transfers.outcomes import emit_to, job_reason
 from r2tui.transfers.plan import PlanItem, UploadPlan
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.properties import object_args
@@ -271,14 +271,7 @@ class Batch:
         self.res.store.record_upload(self.settings.bucket, record)
 
     def _reason(self, item: PlanItem, exc: Exception) -> str:
-        if isinstance(exc, JobError):
-            return exc.reason
-        if isinstance(exc, OSError):
-            return f"cannot read {item.path}: {exc.strerror or exc}"
-        if isinstance(exc, (ClientError, BotoCoreError)):
-            return describe(exc, self.settings, key=item.key).message
-        log.exception("unexpected failure for %s", item.key)
-        return f"unexpected error: {exc!r}"
+        return job_reason(exc, self.settings, item.key, item.path, "read")
 
     def _finish_failed(self, item: PlanItem, reason: str, *, conflict: bool = False) -> None:
         with self._lock:
@@ -297,9 +290,4 @@ class Batch:
         self._emit(JobCancelled(item.key))
 
     def _emit(self, event: Event) -> None:
-        if self._on_event is None:
-            return
-        try:
-            self._on_event(event)
-        except Exception:  # a broken listener must not break the transfers
-            log.exception("event listener failed on %r", event)
+        emit_to(self._on_event, event)

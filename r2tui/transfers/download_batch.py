@@ -3,15 +3,11 @@ events, retries, cancel and progress accounting as an upload batch."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from r2tui.storage import describe
-from r2tui.transfers.context import JobError, transfer_context
+from r2tui.transfers.context import transfer_context
 from r2tui.transfers.download import Fetched, fetch
 from r2tui.transfers.download_plan import DownloadItem, DownloadPlan
 from r2tui.transfers.events import (
@@ -24,11 +20,10 @@ from r2tui.transfers.events import (
     JobFinished,
     JobStarted,
 )
+from r2tui.transfers.outcomes import emit_to, job_reason
 from r2tui.transfers.progress import ProgressTracker
 from r2tui.transfers.resources import Resources
 from r2tui.transfers.retry import Cancelled, RetryPolicy
-
-log = logging.getLogger(__name__)
 
 
 class DownloadBatch:
@@ -109,14 +104,7 @@ class DownloadBatch:
                                          fetched.digests)
 
     def _reason(self, item: DownloadItem, exc: Exception) -> str:
-        if isinstance(exc, JobError):
-            return exc.reason
-        if isinstance(exc, OSError):
-            return f"cannot write {item.target}: {exc.strerror or exc}"
-        if isinstance(exc, (ClientError, BotoCoreError)):
-            return describe(exc, self.res.settings, key=item.key).message
-        log.exception("unexpected failure for %s", item.key)
-        return f"unexpected error: {exc!r}"
+        return job_reason(exc, self.res.settings, item.key, item.target, "write")
 
     def _finish(self, item: DownloadItem, *, reason: str | None = None,
                 cancelled: bool = False) -> None:
@@ -130,9 +118,4 @@ class DownloadBatch:
         self._emit(JobCancelled(item.key) if cancelled else JobFailed(item.key, str(reason)))
 
     def _emit(self, event: Event) -> None:
-        if self._on_event is None:
-            return
-        try:
-            self._on_event(event)
-        except Exception:  # a broken listener must not break the transfers
-            log.exception("event listener failed on %r", event)
+        emit_to(self._on_event, event)
