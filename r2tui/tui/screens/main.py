@@ -29,10 +29,11 @@ from r2tui.tui.view import PlanRequest, ViewState
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.dashboard import Dashboard
 from r2tui.tui.widgets.details import Details
-from r2tui.tui.widgets.lazy_tree import Entry, Kind, LazyTree
+from r2tui.tui.widgets.lazy_tree import LazyTree
 from r2tui.tui.widgets.local_tree import LocalTree
 from r2tui.tui.widgets.summary import ErrorBanner, Summary
 from r2tui.tui.widgets.transfers import TransfersPanel
+from r2tui.tui.widgets.tree_entries import Entry, Kind
 
 
 class MainScreen(ReportsWorkerErrors, Screen[None]):
