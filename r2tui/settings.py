@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,9 +15,20 @@ from r2tui.costs import Prices
 from r2tui.errors import ConfigError
 from r2tui.layout import Layout, layout_from_config
 
+# The values' checks live in setting_values; MAX_EXPIRES and parse_duration are imported here
+# unused so that ``from r2tui.settings import ...`` keeps working for them.
+from r2tui.setting_values import MAX_EXPIRES as MAX_EXPIRES
+from r2tui.setting_values import (
+    parse_bucket,
+    parse_expires,
+    parse_prices,
+    parse_url,
+    parse_workers,
+)
+from r2tui.setting_values import parse_duration as parse_duration
+
 DEFAULT_BUCKET = "ai-fitness-media"
 DEFAULT_EXPIRES = 3600
-MAX_EXPIRES = 7 * 24 * 3600  # SigV4 presigned URLs live at most 7 days
 DEFAULT_WORKERS = 10
 DEFAULT_CACHE_CONTROL = "max-age=86400"
 CONFIG_NAME = "r2tui.toml"
@@ -183,19 +193,19 @@ def load_settings(
     secret = pick("secret_access_key")
     state_dir = pick("state_dir")
     return Settings(
-        bucket=_bucket(setting("bucket") or DEFAULT_BUCKET),
+        bucket=parse_bucket(setting("bucket") or DEFAULT_BUCKET),
         account_id=account_id,
         access_key_id=pick("access_key_id"),
         secret_access_key=Secret(secret) if secret else None,
-        endpoint_url=_url(endpoint, "R2_ENDPOINT") if endpoint else None,
-        public_base_url=_url(public_url, "R2_PUBLIC_URL").rstrip("/") if public_url else None,
+        endpoint_url=parse_url(endpoint, "R2_ENDPOINT") if endpoint else None,
+        public_base_url=parse_url(public_url, "R2_PUBLIC_URL").rstrip("/") if public_url else None,
         local_root=local_path,
         config_path=config_file,
         state_dir=Path(state_dir).expanduser() if state_dir else None,
         expires=parse_expires(setting("expires") or DEFAULT_EXPIRES),
-        workers=_workers(setting("workers") or DEFAULT_WORKERS),
+        workers=parse_workers(setting("workers") or DEFAULT_WORKERS),
         cache_control=str(setting("cache_control") or DEFAULT_CACHE_CONTROL),
-        prices=_prices(config.get("prices", {}), source),
+        prices=parse_prices(config.get("prices", {}), source),
         layout=layout_from_config(config, source),
     )
 
@@ -243,73 +253,3 @@ def _read_config(
                 "use the environment or .env"
             )
     return data, path
-
-
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_expires(value: Any) -> int:
-    """Seconds from ``3600``, ``"900"``, ``"15m"``, ``"1h"``, ``"7d"``; 1 s to 7 days."""
-    seconds = parse_duration(value, "expiry")
-    if not 1 <= seconds <= MAX_EXPIRES:
-        raise ConfigError(
-            f"expiry {value!r} is out of range: signed URLs last from 1 second to 7 days"
-        )
-    return seconds
-
-
-def parse_duration(value: Any, what: str = "duration") -> int:
-    """Seconds from ``3600``, ``"900"``, ``"15m"``, ``"1h"``, ``"30d"``."""
-    if isinstance(value, bool):
-        raise ConfigError(f"invalid {what} {value!r}")
-    if isinstance(value, int):
-        return value
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ConfigError(
-            f"invalid {what} {value!r}: use seconds or a number with s, m, h or d (e.g. 15m)"
-        )
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-
-
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-def _bucket(name: str) -> str:
-    if not _BUCKET_NAME.match(name):
-        raise ConfigError(
-            f"invalid bucket name {name!r}: 3-63 lowercase letters, digits, dots or hyphens"
-        )
-    return name
-
-
-def _url(value: str, name: str) -> str:
-    value = str(value).strip()
-    if not re.match(r"^https?://[^/\s]+", value):
-        raise ConfigError(f"invalid {name} {value!r}: expected an http:// or https:// URL")
-    return value
-
-
-def _prices(table: Any, source: str) -> Prices:
-    """``[prices]`` of the config file: any of Prices' fields, non-negative numbers."""
-    if not isinstance(table, dict):
-        raise ConfigError(f"{source}: prices: must be a table")
-    known = set(Prices.__dataclass_fields__)
-    for name, value in table.items():
-        if name not in known:
-            fields = ", ".join(sorted(known))
-            raise ConfigError(f"{source}: prices.{name}: unknown field (one of {fields})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"{source}: prices.{name}: must be a number >= 0, got {value!r}")
-    return Prices(**{k: float(v) for k, v in table.items()})
-
-
-def _workers(value: Any) -> int:
-    try:
-        workers = int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"invalid number of workers {value!r}") from None
-    if not 1 <= workers <= 64:
-        raise ConfigError(f"workers must be between 1 and 64, got {workers}")
-    return workers

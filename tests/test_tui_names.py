@@ -34,10 +34,10 @@ from r2tui.tui.app import R2TuiApp, build_app
 from r2tui.tui.screens.dialogs import ExpiryScreen, expiry_question
 from r2tui.tui.screens.plan import PlanScreen, plan_row
 from r2tui.tui.widgets.details import Details
-from r2tui.tui.widgets.lazy_tree import Entry, Kind
 from r2tui.tui.widgets.local_tree import LocalTree
 from r2tui.tui.widgets.summary import ErrorBanner
 from r2tui.tui.widgets.transfers import TransfersPanel
+from r2tui.tui.widgets.tree_entries import Entry, Kind
 from tests.support.servers import Respond, match_request
 from tests.test_tui_helpers import (
     as_text,

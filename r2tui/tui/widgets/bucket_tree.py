@@ -8,7 +8,8 @@ from itertools import islice
 from r2tui.library import Library
 from r2tui.storage import storage_errors
 from r2tui.tui.view import ViewState, ancestors
-from r2tui.tui.widgets.lazy_tree import PAGE, Entry, KeyPage, Kind, LazyTree, Page
+from r2tui.tui.widgets.lazy_tree import LazyTree
+from r2tui.tui.widgets.tree_entries import PAGE, Entry, KeyPage, Kind, Page
 
 
 class BucketTree(LazyTree):

@@ -34,7 +34,7 @@ from r2tui.tui.preview import (
     too_big,
 )
 from r2tui.tui.view import ViewState
-from r2tui.tui.widgets.lazy_tree import Entry, Kind
+from r2tui.tui.widgets.tree_entries import Entry, Kind
 
 TWIN_TEXT = {
     State.MISSING: ("local only: not in the bucket yet", "bold red"),

@@ -9,7 +9,8 @@ from pathlib import Path
 from r2tui.scan import is_skipped, key_for, scan
 from r2tui.tui.format import literal
 from r2tui.tui.view import ViewState
-from r2tui.tui.widgets.lazy_tree import PAGE, KeyPage, LazyTree, Page
+from r2tui.tui.widgets.lazy_tree import LazyTree
+from r2tui.tui.widgets.tree_entries import PAGE, KeyPage, Page
 
 
 class LocalTree(LazyTree):

@@ -1,0 +1,48 @@
+"""The label of a tree's file or folder: selection mark, name, size, state against the bucket and
+category counts, all read from the view (pure functions: no widget state but what is passed)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from r2tui.formatting import size as human_size
+from r2tui.tui.format import badge, literal, state_mark
+from r2tui.tui.view import ViewState
+from r2tui.tui.widgets.tree_entries import Entry, Kind
+
+
+def entry_label(entry: Entry, view: ViewState, root_name: str, *, whole_paths: bool) -> Text:
+    """``whole_paths``: name folders by their whole key, as a search shows them."""
+    if entry.kind is Kind.DIR:
+        return dir_label(entry, view, root_name, whole_paths=whole_paths)
+    return file_label(entry, view)
+
+
+def file_label(entry: Entry, view: ViewState) -> Text:
+    mark = "● " if entry.key in view.selected else "  "
+    text = Text(mark, style="bold cyan")
+    text.append_text(literal(entry.name, style="" if entry.in_bucket else "dim"))
+    if entry.size is not None:
+        text.append(f"  {human_size(entry.size)}", style="dim")
+    state = view.state_of(entry.key)
+    if state is not None:
+        text.append("  ").append_text(state_mark(state))
+    elif view.layout.category_of(entry.key) is None:
+        text.append("  uncategorised", style="magenta")
+    return text
+
+
+def dir_label(entry: Entry, view: ViewState, root_name: str, *, whole_paths: bool) -> Text:
+    name = entry.key if whole_paths else f"{entry.name}/"
+    text = literal(name if entry.key else root_name, style="bold" if entry.in_bucket else "dim")
+    category = view.layout.category_of_prefix(entry.key)
+    report = view.category_report(category) if category is not None else None
+    if report is not None and view.report is not None:
+        if entry.key == "":
+            text.append_text(literal(f"  {category.name}: " if category else "  ", "dim"))
+        else:
+            text.append("  ")
+        text.append_text(badge(report, view.report.has_local))
+    elif entry.key and view.is_uncategorised_dir(entry.key):
+        text.append("  uncategorised", style="magenta")
+    return text
