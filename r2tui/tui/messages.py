@@ -37,7 +37,11 @@ class WorkerErrored(Message):
 
 
 class ReportsWorkerErrors:
-    """Mixin for widgets and screens that run workers: pass failures up to the app."""
+    """Mixin for widgets and screens that run workers: pass failures up to the app.
+
+    Textual calls the handler of every class in the chain, so subclasses with their own
+    ``on_worker_state_changed`` must not call this one through ``super()`` (it would post twice).
+    """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -73,7 +73,6 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
         self.query_one(Dashboard).loading = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
         if event.worker.group == "report" and event.state is WorkerState.ERROR:
             self.query_one(Summary).failed()
             self.query_one(Dashboard).loading = False

@@ -160,7 +160,6 @@ class TransfersPanel(ReportsWorkerErrors, Vertical):
             return batch.run()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
         if event.worker is self._runner and event.worker.is_finished:
             self._ended(event.worker)
 

@@ -97,7 +97,6 @@ class TreeSearch(TreeListing):
             self._search()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
         if event.worker is self._indexer and event.state is WorkerState.ERROR:
             self._indexer = None  # the next keystroke in the filter lists again
 
