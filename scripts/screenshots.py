@@ -18,13 +18,15 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from r2tui.demo import demo_settings, embedded_server, seed
+from r2tui.demo import demo_settings, embedded_server, plan_for, seed
+from r2tui.sample import content_for
 from r2tui.tui.app import R2TuiApp, build_app
 from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.lazy_tree import LazyTree
 
 SIZE = (140, 42)
+[DEMO_EXTRA] = plan_for([]).extra
 Steps = Callable[[Pilot[int]], Awaitable[None]]
 
 
@@ -71,6 +73,31 @@ async def transfers(pilot: Pilot[int]) -> None:
     await settle(pilot, rounds=10)
 
 
+async def delete_confirm(pilot: Pilot[int]) -> None:
+    """The trash's confirmation for the demo's stray object and one that has a local twin."""
+    tree = pilot.app.query_one(BucketTree)
+    await open_folders(pilot, tree, "videos/", "videos/reminders/")
+    for key in (DEMO_EXTRA, "videos/reminders/reminders_441.mp4"):
+        node = tree.node_for(key)
+        if node is not None:
+            tree.move_cursor(node)
+            await pilot.press("space")
+    await pilot.press("delete")
+    await settle(pilot)
+
+
+async def rename_plan(pilot: Pilot[int]) -> None:
+    """The upload plan after the stray object was renamed locally: a rename, not an upload."""
+    app = pilot.app
+    assert isinstance(app, R2TuiApp)
+    root = app.library.settings.local_root
+    assert root is not None
+    (root / "videos/reminders/reminder 01 renamed.mp4").write_bytes(content_for(DEMO_EXTRA))
+    await pilot.press("r")
+    await settle(pilot)
+    await upload_plan(pilot)
+
+
 async def help_screen(pilot: Pilot[int]) -> None:
     await pilot.press("question_mark")
 
@@ -90,6 +117,8 @@ SHOTS: dict[str, Steps] = {
     "main": main_screen,
     "details-preview": preview,
     "upload-plan": upload_plan,
+    "delete-confirm": delete_confirm,
+    "rename-plan": rename_plan,
     "help": help_screen,
     "deploy-env": deploy_env,
     "transfers": transfers,  # last: the moto backend is shared in-process, and this one uploads

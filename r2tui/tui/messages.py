@@ -9,7 +9,8 @@ from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
 from r2tui.compare import Report
-from r2tui.transfers import UploadPlan
+from r2tui.transfers import DownloadPlan, UploadPlan
+from r2tui.transfers.relocate import MoveSummary
 
 
 @dataclass
@@ -20,6 +21,25 @@ class ReportLoaded(Message):
 @dataclass
 class PlanReady(Message):
     plan: UploadPlan
+
+
+@dataclass
+class DownloadPlanReady(Message):
+    plan: DownloadPlan
+
+
+@dataclass
+class TrashReady(Message):
+    """The objects to trash, with their sizes (read by HEAD), for the confirmation."""
+
+    sizes: dict[str, int]
+    missing: list[str]  # named but no longer in the bucket
+
+
+@dataclass
+class ObjectsMoved(Message):
+    summary: MoveSummary
+    verb: str  # "trashed", "moved"
 
 
 @dataclass

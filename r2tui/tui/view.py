@@ -34,13 +34,14 @@ class PlanRequest:
     the plan's worker thread reads it while the UI thread goes on changing the view.
 
     ``states`` is None before the first report: the worker then makes its own. ``etags`` are
-    the listing's, for the writes to be guarded on.
+    the listing's, for the writes to be guarded on; with ``sizes`` they find renames.
     """
 
     keys: tuple[str, ...]
     states: Mapping[str, State] | None
     stored_bytes: int
     etags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class ViewState:
@@ -100,6 +101,14 @@ class ViewState:
             for p in c.prefixes
         )
 
+    def in_bucket(self, key: str) -> bool:
+        """As far as the report knows (before it, every key is taken as stored)."""
+        return self._states.get(key) is not State.MISSING
+
+    def has_local_twin(self, key: str) -> bool:
+        return (self.report is not None and self.report.has_local
+                and self._states.get(key) is not State.EXTRA)
+
     def missing_keys(self) -> list[str]:
         return [k for k, s in self._states.items() if s is State.MISSING]
 
@@ -122,8 +131,9 @@ class ViewState:
             return PlanRequest(tuple(sorted(keys)), None, 0)
         states = MappingProxyType(dict(self._states))
         etags = {k: e for r in self.report.all_reports for k, e in r.etags.items()}
+        sizes = {k: n for r in self.report.all_reports for k, n in r.sizes.items()}
         return PlanRequest(tuple(sorted(keys)), states, self.report.totals.remote_bytes,
-                           MappingProxyType(etags))
+                           MappingProxyType(etags), MappingProxyType(sizes))
 
     def land(self, key: str, size: int) -> None:
         """An upload or copy finished: count the object as present right away."""

@@ -1,4 +1,4 @@
-"""Small modal dialogs: yes/no confirmation and the signed-URL expiry choice."""
+"""Small modal dialogs: yes/no confirmation, the signed-URL expiry choice, a move's new key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from r2tui.tui.format import literal
@@ -28,6 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen > Vertical {
         width: 64; height: auto; padding: 1 2; border: thick $warning; background: $surface;
     }
+    ConfirmScreen Label { width: 100%; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
     """
@@ -83,3 +84,41 @@ class ExpiryScreen(ModalScreen[int | None]):
 
 def expiry_question(key: str) -> Text:
     return Text.assemble("Signed URL for ", literal(key, "bold"), ", valid for:")
+
+
+class MoveScreen(ModalScreen[str | None]):
+    """The new key of an object to move or rename: edited in place, or its name put under one
+    of the category prefixes picked from the list. Dismisses the key, or None."""
+
+    DEFAULT_CSS = """
+    MoveScreen { align: center middle; }
+    MoveScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 90%; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    MoveScreen Input { margin-top: 1; }
+    MoveScreen OptionList { height: auto; max-height: 10; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="move-cancel")]
+
+    def __init__(self, key: str, prefixes: list[str]) -> None:
+        super().__init__()
+        self.key = key
+        self.prefixes = prefixes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text.assemble("Move ", literal(self.key, "bold"),
+                                      " to (enter moves, esc cancels):"))
+            yield Input(self.key, id="move-target")
+            yield Label("or put it in a category folder:", classes="dim")
+            yield OptionList(*(Option(literal(p), id=p) for p in self.prefixes))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        name = self.key.rsplit("/", 1)[-1]
+        target = self.query_one(Input)
+        target.value = f"{event.option.id}{name}"
+        target.focus()

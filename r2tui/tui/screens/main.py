@@ -2,7 +2,8 @@
 
 This module composes the screen and answers the view's keys (refresh, filter, problems only,
 deploy env, help); the other keys are answered by the mixins it is made of, one per group
-(``main_selection.py``, ``main_uploads.py``, ``main_urls.py``, over ``main_base.py``).
+(``main_selection.py``, ``main_uploads.py``, ``main_objects.py``, ``main_urls.py``, over
+``main_base.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Header, Input
 from r2tui.tui.commands import APP_COMMANDS, OTHER_KEYS, SCREEN_COMMANDS
 from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.screens.help import HelpScreen
+from r2tui.tui.screens.main_objects import ObjectActions
 from r2tui.tui.screens.main_selection import SelectionActions
 from r2tui.tui.screens.main_uploads import UploadActions
 from r2tui.tui.screens.main_urls import UrlActions
@@ -26,7 +28,7 @@ from r2tui.tui.widgets.local_tree import LocalTree
 from r2tui.tui.widgets.summary import ErrorBanner, Summary
 
 
-class MainScreen(SelectionActions, UploadActions, UrlActions):
+class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
     BINDINGS = [command.binding() for command in SCREEN_COMMANDS]
 
     def compose(self) -> ComposeResult:

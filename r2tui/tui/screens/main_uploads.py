@@ -9,14 +9,14 @@ from textual.worker import get_current_worker
 from r2tui.costs import upload_cost
 from r2tui.errors import ConfigError
 from r2tui.library import Library
-from r2tui.transfers import Resources, UploadPlan, plan_states, plan_uploads
+from r2tui.transfers import DownloadSummary, Resources, UploadPlan, plan_states, plan_uploads
 from r2tui.tui.messages import PlanReady
 from r2tui.tui.screens.main_base import MainScreenBase
 from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.view import PlanRequest
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.local_tree import LocalTree
-from r2tui.tui.widgets.transfers import TransfersPanel
+from r2tui.tui.widgets.transfers import TransfersPanel, outcome_parts
 
 
 class UploadActions(MainScreenBase):
@@ -66,8 +66,9 @@ class UploadActions(MainScreenBase):
         summary = message.summary
         severity = "information" if summary.ok and not message.error else "warning"
         verdict = "stopped by an error" if message.error else "finished"
-        self.tell(f"Upload {verdict}: {summary.uploaded} uploaded, {summary.copied} copied, "
-                  f"{summary.failed} failed.", severity=severity)
+        kind = "Download" if isinstance(summary, DownloadSummary) else "Upload"
+        parts, _ = outcome_parts(summary)
+        self.tell(f"{kind} {verdict}: {', '.join(parts)}.", severity=severity)
         self.load_report()
 
     def action_toggle_transfers(self) -> None:
@@ -96,7 +97,8 @@ def _plan(library: Library, request: PlanRequest) -> UploadPlan:
     if local is None:
         raise ConfigError("uploading needs the local library: set R2_LOCAL_ROOT")
     res = Resources.of(library)
+    # Renames are offered: the plan shows each one, and the old key goes to the trash.
     if request.states is None:  # no report yet: the plan makes its own
-        return plan_uploads(res, library.report(local), local, request.keys)
+        return plan_uploads(res, library.report(local), local, request.keys, renames=True)
     return plan_states(res, local, request.keys, request.states, request.stored_bytes,
-                       etags=request.etags)
+                       etags=request.etags, sizes=request.sizes, renames=True)

@@ -49,7 +49,9 @@ class PlanScreen(ModalScreen[bool]):
         p = self.plan
         lines = [
             f"{p.uploads} file(s) to upload, {size(p.bytes_to_send)} to send",
-            f"{p.copies} server-side copies instead of uploads (same content already there)",
+            f"{p.copies} server-side copies instead of uploads (same content already there)"
+            + (f", {p.renames} of them renames (the old key goes to the trash)"
+               if p.renames else ""),
             f"{p.skips} skipped",
             self._cost(),
         ]
@@ -75,5 +77,8 @@ class PlanScreen(ModalScreen[bool]):
 
 def plan_row(item: PlanItem) -> tuple[Text, ...]:
     """Action, key, size and note of one item; the key and the note exactly as they are."""
-    note = f"copy of {item.source_key}" if item.source_key else item.reason
+    if item.action is Action.RENAME:
+        note = f"from {item.source_key} (then to the trash)"
+    else:
+        note = f"copy of {item.source_key}" if item.source_key else item.reason
     return Text(item.action.value), literal(item.key), Text(size(item.size)), literal(note)

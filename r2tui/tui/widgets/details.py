@@ -194,7 +194,7 @@ class Details(ReportsWorkerErrors, VerticalScroll):
         if state in TWIN_TEXT:
             return Text(*TWIN_TEXT[state])
         if state is State.EXTRA:
-            return Text("none: only in the bucket (extra)", style="magenta")
+            return Text("none: not in the local library (d downloads it)", style="magenta")
         if loading:
             return Text("…", style="dim")
         if local_size is None:
