@@ -62,7 +62,8 @@ def test_d_downloads_the_highlighted_object_after_a_confirmation(
         await pilot.press("d")
         await settle(pilot)
         asked = question(pilot)
-        assert asked == f"Download 1 object(s), {size(len(stored))}, into the local library?"
+        assert asked.startswith(f"Download 1 object(s), {size(len(stored))}, into the local "
+                                "library?\nCost: about 2 Class B operations")
         await pilot.press("y")
         panel = app.main.transfers
         await wait_for(pilot, lambda: not panel.busy, seconds=60)
@@ -89,6 +90,7 @@ def test_delete_moves_the_selection_to_the_trash_extras_first(seeded: Any, admin
         await settle(pilot)
         asked = question(pilot)
         assert asked.startswith("Move 2 object(s)") and "1 without a local file, 1 with" in asked
+        assert "Cost: 2 Class A + 6 Class B operations" in asked
         await pilot.press("n")  # nothing happens on no
         await settle(pilot)
         assert extra in keys_of(admin, settings.bucket)

@@ -103,7 +103,7 @@ def _unique(pairs: list[tuple[RemoteObject, str]]) -> list[tuple[RemoteObject, s
 
 
 def _print_plan(plan: DownloadPlan, prices: Prices, as_json: bool, *, verbose: bool) -> None:
-    gets = sum(1 + -(-i.size // (8 * 1024 * 1024)) for i in plan.items)  # a HEAD + the chunks
+    gets = plan.class_b_ops
     cost = prices.class_b(gets)
     if as_json:
         print(json.dumps({"event": "plan", "downloads": len(plan.items),

@@ -20,17 +20,17 @@ from r2tui.library import Library
 from r2tui.settings import Settings
 from r2tui.storage import storage_errors
 from r2tui.transfers.relocate import (
+    HEADS_PER_MOVE,
     Move,
     MoveSummary,
     TrashEntry,
     empty_trash,
     list_trash,
+    move_cost,
     run_moves,
     stamp_now,
     trash_key,
 )
-
-HEADS_PER_MOVE = 3  # the source, the target before, the copy after (Class B reads)
 
 
 def with_workers(settings: Settings, workers: int | None) -> Settings:
@@ -76,7 +76,7 @@ def move_command(
     moves = [Move(src, dst or trash_key(src, stamp)) for src, dst, _ in pairs]
     total = sum(n for _, _, n in pairs)
     prices = settings.prices
-    cost = prices.class_a(len(moves)) + prices.class_b(HEADS_PER_MOVE * len(moves))
+    cost = move_cost(prices, len(moves))
     if as_json:
         _emit({"event": "plan", "action": verb, "objects": len(moves), "bytes": total,
                "class_a_ops": len(moves), "class_b_ops": HEADS_PER_MOVE * len(moves),

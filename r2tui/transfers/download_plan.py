@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from r2tui.compare import Report, State
-from r2tui.digests import compute_digests
+from r2tui.digests import compute_digests, part_size_for
 from r2tui.identity import Verdict, quick_verdict
 from r2tui.inventory import RemoteObject
 from r2tui.keys import TRASH_PREFIX, key_problem
@@ -52,6 +52,11 @@ class DownloadPlan:
     @property
     def bytes_to_receive(self) -> int:
         return sum(i.size for i in self.items)
+
+    @property
+    def class_b_ops(self) -> int:
+        """Billed reads: a HEAD and the ranged GETs of each object (R2 charges no egress)."""
+        return sum(1 + -(-i.size // part_size_for(i.size)) for i in self.items)
 
 
 def target_for(base: Path, relative: str) -> Path:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from r2tui.costs import Prices
 from r2tui.inventory import ObjectDetails, RemoteObject, iter_objects
 from r2tui.keys import TRASH_PREFIX
 from r2tui.settings import Settings
@@ -28,6 +29,7 @@ from r2tui.transfers.retry import RetryPolicy
 from r2tui.transfers.verify import head_object, stored_version
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+HEADS_PER_MOVE = 3  # the source, the target before, the copy after (Class B reads)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class MoveSummary:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def move_cost(prices: Prices, moves: int) -> float:
+    """A move is one Class A copy and three Class B HEADs; the deletion is free."""
+    return prices.class_a(moves) + prices.class_b(HEADS_PER_MOVE * moves)
 
 
 def stamp_now() -> str:

@@ -101,10 +101,11 @@ class MoveScreen(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="move-cancel")]
 
-    def __init__(self, key: str, prefixes: list[str]) -> None:
+    def __init__(self, key: str, prefixes: list[str], cost: str) -> None:
         super().__init__()
         self.key = key
         self.prefixes = prefixes
+        self.cost = cost
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -113,6 +114,7 @@ class MoveScreen(ModalScreen[str | None]):
             yield Input(self.key, id="move-target")
             yield Label("or put it in a category folder:", classes="dim")
             yield OptionList(*(Option(literal(p), id=p) for p in self.prefixes))
+            yield Label(self.cost, markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())

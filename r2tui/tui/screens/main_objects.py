@@ -9,12 +9,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 from textual import work
 
+from r2tui.costs import usd
 from r2tui.errors import UsageError
 from r2tui.formatting import size
 from r2tui.inventory import RemoteObject
 from r2tui.keys import TRASH_PREFIX, check_key
 from r2tui.transfers import DownloadPlan, DownloadSummary, plan_chosen
-from r2tui.transfers.relocate import Move, run_moves, stamp_now, trash_key
+from r2tui.transfers.relocate import (
+    HEADS_PER_MOVE,
+    Move,
+    move_cost,
+    run_moves,
+    stamp_now,
+    trash_key,
+)
 from r2tui.tui.messages import DownloadPlanReady, ObjectsMoved, TrashReady
 from r2tui.tui.screens.dialogs import ConfirmScreen, MoveScreen
 from r2tui.tui.screens.main_base import MainScreenBase
@@ -87,8 +95,11 @@ class ObjectActions(MainScreenBase):
         if not plan.items:
             self.tell(f"Nothing to download: {download_notes(plan) or 'nothing named'}.")
             return
+        prices = self.library.settings.prices
         question = (f"Download {len(plan.items)} object(s), {size(plan.bytes_to_receive)}, "
-                    f"into the local library?")
+                    f"into the local library?\nCost: about {plan.class_b_ops:,} Class B "
+                    f"operations ({usd(prices.class_b(plan.class_b_ops))}); R2 charges no "
+                    "egress.")
         notes = download_notes(plan)
         self.app.push_screen(ConfirmScreen(question + (f"\n{notes}." if notes else ""),
                                            yes="Download"), start)
@@ -119,11 +130,17 @@ class ObjectActions(MainScreenBase):
         question = (f"Move {len(sizes)} object(s), {size(sum(sizes.values()))}, to the trash "
                     f"(.trash/<time>/)?\n{len(sizes) - twins} without a local file, {twins} "
                     "with one (an upload would bring those back).\n"
-                    "'r2tui trash restore' puts them back; only 'trash empty' deletes.")
+                    "'r2tui trash restore' puts them back; only 'trash empty' deletes.\n"
+                    + self._move_cost(len(sizes)))
         stamp = stamp_now()
         moves = [Move(k, trash_key(k, stamp)) for k in sorted(sizes, key=self._extras_first)]
         self.app.push_screen(ConfirmScreen(question, yes="Move to trash"),
                              lambda yes: yes and self.run_moves(moves, stamp, "trashed"))
+
+    def _move_cost(self, moves: int) -> str:
+        cost = move_cost(self.library.settings.prices, moves)
+        return (f"Cost: {moves} Class A + {HEADS_PER_MOVE * moves} Class B operations "
+                f"({usd(cost)}).")
 
     def _extras_first(self, key: str) -> tuple[bool, str]:
         return self.view.has_local_twin(key), key
@@ -149,7 +166,7 @@ class ObjectActions(MainScreenBase):
                 return
             self.run_moves([Move(source, target)], stamp_now(), "moved")
 
-        self.app.push_screen(MoveScreen(source, prefixes), moved)
+        self.app.push_screen(MoveScreen(source, prefixes, self._move_cost(1)), moved)
 
     # --- both: the moves in a worker ------------------------------------------------------
 
