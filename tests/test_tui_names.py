@@ -118,7 +118,7 @@ def check_plan_and_dialogs(app: R2TuiApp, key: str) -> None:
     cells = plan_row(PlanItem(key, None, 10, Action.COPY, source_key=key))
     assert cell_text(cells[1]) == key and cell_text(cells[3]) == f"copy of {key}"
     label = Label(expiry_question(key))
-    assert label.visual.plain == f"Signed URL for {key}, valid for:"
+    assert label.visual.plain == f"Signed URL for {key}, valid for (1-4):"
     banner = app.main.query_one(ErrorBanner)
     banner.show(f"cannot list {key}")
     assert f"cannot list {key}  —" in banner.visual.plain
@@ -221,7 +221,7 @@ def test_the_plan_dialog_and_the_panes_show_bracketed_names_exactly(
         await settle(pilot)
         assert isinstance(app.screen, ExpiryScreen)
         question = app.screen.query_one(Label)
-        assert question.visual.plain == f"Signed URL for {QUOTE}, valid for:"
+        assert question.visual.plain == f"Signed URL for {QUOTE}, valid for (1-4):"
         await pilot.press("escape")
 
         await highlight(pilot, local, "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from r2tui.compare import CategoryReport, State
+from r2tui.compare import CategoryReport, State, Tally
 from r2tui.keys import printable
 
 STATE_MARKS: dict[State, tuple[str, str]] = {
@@ -28,18 +28,26 @@ def badge(report: CategoryReport, has_local: bool) -> Text:
     """``441/441 ✓``, ``440/441 · 1 missing``, ``3 extra``: a category's counts at a glance."""
     t = report.tally
     if report.category is None:
-        return Text(f"{t.remote} uncategorised", style="magenta")
-    problems = [(t.extra, "extra", "magenta")]
+        return Text(f"{t.remote:,} uncategorised", style="magenta")
+    return counts_badge(t.present, [t], has_local)
+
+
+def counts_badge(present: int, tallies: list[Tally], has_local: bool) -> Text:
+    """``1,330/1,333 · 3 missing``: the counts of one category or the sum of several (present
+    is summed per category: a category over its count does not make up for another under)."""
+    expected = sum(t.expected for t in tallies)
+    problems = [(sum(t.extra for t in tallies), "extra", "magenta")]
     if has_local:
-        problems[:0] = [(t.missing, "missing", "red"), (t.changed, "changed", "yellow")]
-    counts = f"{t.present}/{t.expected}"
-    if t.present == t.expected and not any(n for n, _, _ in problems):
+        problems[:0] = [(sum(t.missing for t in tallies), "missing", "red"),
+                        (sum(t.changed for t in tallies), "changed", "yellow")]
+    counts = f"{present:,}/{expected:,}"
+    if present == expected and not any(n for n, _, _ in problems):
         return Text(f"{counts} ✓", style="green")
-    text = Text(counts, style="bold" if t.present < t.expected else "")
+    text = Text(counts, style="bold" if present < expected else "")
     for n, word, style in problems:
         if n:
             text.append(" · ")
-            text.append(f"{n} {word}", style=style)
+            text.append(f"{n:,} {word}", style=style)
     return text
 
 

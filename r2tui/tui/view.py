@@ -93,6 +93,11 @@ class ViewState:
     def category_report(self, category: Category | None) -> CategoryReport | None:
         return self.report.report_for(category) if self.report else None
 
+    def categories_below(self, prefix: str) -> list[Category]:
+        """The categories living under the folder ``prefix`` (a parent of their folders)."""
+        return [c for c in self.layout
+                if any(p.startswith(prefix) and p != prefix for p in c.prefixes)]
+
     def is_uncategorised_dir(self, prefix: str) -> bool:
         """No category lives at, above or below this folder."""
         return not any(

@@ -67,7 +67,11 @@ class ExpiryScreen(ModalScreen[int | None]):
     ExpiryScreen Label { width: 100%; }
     ExpiryScreen OptionList { height: auto; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="expiry-cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="expiry-cancel"),
+        *(Binding(str(n), f"choose({n - 1})", label, show=False, id=f"expiry-{n}")
+          for n, (label, _) in enumerate(EXPIRY_CHOICES, start=1)),
+    ]
 
     def __init__(self, key: str) -> None:
         super().__init__()
@@ -76,14 +80,18 @@ class ExpiryScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(expiry_question(self.key))
-            yield OptionList(*(Option(label, id=str(s)) for label, s in EXPIRY_CHOICES))
+            yield OptionList(*(Option(f"{n}  {label}", id=str(s))
+                               for n, (label, s) in enumerate(EXPIRY_CHOICES, start=1)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0) or None)
 
+    def action_choose(self, index: int) -> None:
+        self.dismiss(EXPIRY_CHOICES[index][1])
+
 
 def expiry_question(key: str) -> Text:
-    return Text.assemble("Signed URL for ", literal(key, "bold"), ", valid for:")
+    return Text.assemble("Signed URL for ", literal(key, "bold"), ", valid for (1-4):")
 
 
 class MoveScreen(ModalScreen[str | None]):

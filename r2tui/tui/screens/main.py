@@ -71,13 +71,19 @@ class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
+        """Enter: to the tree, its cursor on the first match (n and N step through them)."""
         field = self.query_one("#filter", Input)
         field.display = bool(field.value)
-        (self.last_tree or self.query_one(BucketTree)).focus()
+        tree = self.last_tree or self.query_one(BucketTree)
+        tree.focus()
+        if field.value.strip():
+            tree.land_on_match()
 
     def on_key(self, event: events.Key) -> None:
+        """Escape ends the filter, in the field or in a tree showing matches: the trees are
+        drawn again as they were, the cursor where it was."""
         field = self.query_one("#filter", Input)
-        if event.key == "escape" and field.has_focus:
+        if event.key == "escape" and (field.has_focus or field.value):
             field.value = ""
             self.filter_done()
 

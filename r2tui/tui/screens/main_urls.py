@@ -51,8 +51,10 @@ class UrlActions(MainScreenBase):
     def on_signed_url_ready(self, message: SignedUrlReady) -> None:
         copy(self.app, message.url)
         until = datetime.now() + timedelta(seconds=message.expires)
+        # The URL is shown too: where OSC 52 does not reach the clipboard (macOS Terminal,
+        # some multiplexers), it can be selected from here.
         self.tell(f"Signed URL for {message.key} copied; valid until "
-                  f"{until:%Y-%m-%d %H:%M}.", title="Copied")
+                  f"{until:%Y-%m-%d %H:%M}:\n{message.url}", title="Copied", timeout=30)
 
     def action_copy_public(self) -> None:
         key = self.highlighted_key()
@@ -64,4 +66,5 @@ class UrlActions(MainScreenBase):
             self.tell(exc.message, title="No public URL", severity="warning")
             return
         copy(self.app, url)
-        self.tell(f"Public URL for {key} copied; it does not expire.", title="Copied")
+        self.tell(f"Public URL for {key} copied; it does not expire:\n{url}", title="Copied",
+                  timeout=30)

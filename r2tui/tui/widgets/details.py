@@ -35,6 +35,7 @@ from r2tui.tui.preview import (
 )
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.tree_entries import Entry, Kind
+from r2tui.tui.widgets.tree_labels import rollup
 
 TWIN_TEXT = {
     State.MISSING: ("local only: not in the bucket yet", "bold red"),
@@ -89,6 +90,10 @@ class Details(ReportsWorkerErrors, VerticalScroll):
             grid.add_row("category", literal(category.name))
             grid.add_row("counts", badge(report, self.view.report.has_local))
             grid.add_row("access", _access(category.is_public))
+        elif prefix and (rolled := rollup(self.view, prefix)) is not None:
+            names = ", ".join(c.name for c in self.view.categories_below(prefix))
+            grid.add_row("categories", literal(names))
+            grid.add_row("counts", rolled)
         elif prefix and self.view.is_uncategorised_dir(prefix):
             grid.add_row("category", Text("uncategorised", style="magenta"))
         self.query_one("#details-text", Static).update(grid)

@@ -27,11 +27,16 @@ class LazyTree(TreeSearch):
     BINDINGS = [
         Binding("space", "toggle_select", "Select", id="select"),
         Binding("enter", "select_cursor", "Open", show=False, id="open"),
+        Binding("n", "step_match(1)", "Next match", show=False, id="next-match"),
+        Binding("N", "step_match(-1)", "Previous match", show=False, id="previous-match"),
     ]
 
     @dataclass
     class SelectionToggled(Message):
         key: str
+
+    def action_step_match(self, step: int) -> None:
+        self.step_match(step)
 
     def action_toggle_select(self) -> None:
         """Space: a file is selected or unselected (the screen keeps the selection), a folder

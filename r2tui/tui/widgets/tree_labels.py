@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from r2tui.formatting import size as human_size
-from r2tui.tui.format import badge, literal, state_mark
+from r2tui.tui.format import badge, counts_badge, literal, state_mark
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.tree_entries import Entry, Kind
 
@@ -43,6 +43,17 @@ def dir_label(entry: Entry, view: ViewState, root_name: str, *, whole_paths: boo
         else:
             text.append("  ")
         text.append_text(badge(report, view.report.has_local))
+    elif entry.key and (rolled := rollup(view, entry.key)) is not None:
+        text.append("  ").append_text(rolled)
     elif entry.key and view.is_uncategorised_dir(entry.key):
         text.append("  uncategorised", style="magenta")
     return text
+
+
+def rollup(view: ViewState, prefix: str) -> Text | None:
+    """The summed counts of the categories under a parent folder (``videos/``), if any."""
+    below = view.categories_below(prefix)
+    if view.report is None or not below:
+        return None
+    tallies = [view.report.report_for(c).tally for c in below]
+    return counts_badge(sum(t.present for t in tallies), tallies, view.report.has_local)

@@ -42,6 +42,8 @@ class TreeSearch(TreeListing):
         self.index = KeyIndex()
         self._indexer: Worker[None] | None = None
         self._searched_at = 0.0
+        self._landing = False  # the cursor goes to the first match once the matches are shown
+        self._before_search: str | None = None  # the key under the cursor when a search began
 
     def key_pages(self) -> Iterator[KeyPage]:
         """Every key with its size, a page at a time, for the filter; runs in a thread worker."""
@@ -70,15 +72,59 @@ class TreeSearch(TreeListing):
 
     def set_filter(self, needle: str) -> None:
         """Show the keys containing ``needle`` from anywhere; an empty needle ends the search."""
+        if needle and not self.needle:
+            node = self.cursor_node
+            self._before_search = node.data.key if node is not None and node.data else None
         self.needle = needle
         if not needle:
+            self._landing = False
             self.workers.cancel_group(self, f"search:{self.id}")
             self.rerender()
+            self.call_after_refresh(self._back_to, self._before_search)
             return
         if self._indexer is None:
             self._indexer = self.run_worker(self._build_index, thread=True, exit_on_error=False,
                                             group=f"index:{self.id}")
         self._search()
+
+    def _back_to(self, key: str | None) -> None:
+        """The cursor where it was before the search (the listing is drawn from its cache)."""
+        node = self.node_for(key) if key is not None else None
+        if node is not None:
+            self.move_cursor(node)
+
+    def land_on_match(self) -> None:
+        """Put the cursor on the first matching file, now or when the matches arrive."""
+        self._landing = True
+        if self._match_nodes():
+            self.step_match(0)
+
+    def _match_nodes(self) -> list[TreeNode[Entry]]:
+        if not self.needle:
+            return []
+        found: list[TreeNode[Entry]] = []
+
+        def walk(node: TreeNode[Entry]) -> None:
+            for child in node.children:
+                if child.data is not None and child.data.kind is Kind.FILE:
+                    found.append(child)
+                walk(child)
+
+        walk(self.root)
+        return found
+
+    def step_match(self, step: int) -> None:
+        """The cursor to the next (``step`` 1), previous (-1) or first (0) matching file."""
+        nodes = self._match_nodes()
+        if not nodes:
+            return
+        self._landing = False
+        if step == 0:
+            self.move_cursor(nodes[0])
+            return
+        here = self.cursor_node
+        index = nodes.index(here) if here in nodes else (-1 if step > 0 else 0)
+        self.move_cursor(nodes[(index + step) % len(nodes)])
 
     def _build_index(self) -> None:
         index, worker = self.index, get_current_worker()
@@ -141,3 +187,5 @@ class TreeSearch(TreeListing):
         if matches.more:
             root.add_leaf(Text(f"… {matches.more:,} more: type more of the key to narrow",
                                style="italic dim"))
+        if self._landing:
+            self.call_after_refresh(self.step_match, 0)

@@ -1,0 +1,110 @@
+"""The everyday jobs as Pilot walks, counting the presses: a signed link from the filter in
+four keys, stepping through matches and back, and counts on every parent folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from textual.pilot import Pilot
+
+from r2tui.demo import DemoPlan, seed
+from r2tui.settings import Settings
+from r2tui.tui.app import build_app
+from r2tui.tui.widgets.bucket_tree import BucketTree
+from tests.test_tui_helpers import (
+    as_text,
+    drive,
+    expand,
+    highlight,
+    on_screen,
+    settle,
+    wait_for,
+)
+
+SCALE = 0.02
+NAME = "weekly_001"
+KEY = f"videos/weekly/{NAME}.mp4"
+
+
+@pytest.fixture
+def seeded(make_settings: Callable[..., Settings], bucket: str) -> tuple[Settings, DemoPlan]:
+    settings = make_settings(bucket=f"{bucket}-flow")
+    return settings, seed(settings, SCALE)
+
+
+def cursor_key(tree: BucketTree) -> str | None:
+    node = tree.cursor_node
+    return node.data.key if node is not None and node.data is not None else None
+
+
+def test_a_one_day_link_from_the_filter_in_four_presses(seeded: Any) -> None:
+    settings, _ = seeded
+    app = build_app(settings)
+    presses = ["slash", "enter", "C", "3"]  # besides typing the name
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        tree = app.main.query_one(BucketTree)
+        await pilot.press(presses[0], *NAME)
+        await settle(pilot)
+        await pilot.press(presses[1])
+        await wait_for(pilot, lambda: cursor_key(tree) == KEY)
+        assert tree.has_focus
+        await pilot.press(*presses[2:])
+        await wait_for(pilot, lambda: KEY.replace(" ", "%20") in app.clipboard)
+
+    drive(app, scenario)
+    query = parse_qs(urlsplit(app.clipboard).query)
+    assert query["X-Amz-Expires"] == ["86400"] and len(presses) <= 5
+
+
+def test_n_steps_through_matches_and_escape_restores_the_tree(seeded: Any) -> None:
+    settings, _ = seeded
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        tree = app.main.query_one(BucketTree)
+        await expand(pilot, tree, "videos/")
+        await highlight(pilot, tree, "videos/intros/")
+        before = [str(n.label) for n in tree.root.children]
+        await pilot.press("slash", *"_000", "enter")
+        await settle(pilot)
+        first = cursor_key(tree)
+        assert first is not None and "_000" in first
+        await pilot.press("n")
+        second = cursor_key(tree)
+        assert second is not None and second != first and "_000" in second
+        await pilot.press("N")
+        assert cursor_key(tree) == first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [str(n.label) for n in tree.root.children] == before
+        assert cursor_key(tree) == "videos/intros/"
+        assert not app.main.query_one("#filter").display
+
+    drive(app, scenario)
+
+
+def test_parent_folders_carry_the_counts_of_their_categories(seeded: Any) -> None:
+    settings, plan = seeded
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        tree = app.main.query_one(BucketTree)
+        report = app.main.view.report
+        assert report is not None
+        under = [r for r in report.categories if r.category is not None
+                 and all(p.startswith("videos/") for p in r.category.prefixes)]
+        present = sum(r.tally.present for r in under)
+        expected = sum(r.tally.expected for r in under)
+        missing = sum(r.tally.missing for r in under)
+        node = tree.node_for("videos/")
+        assert node is not None
+        assert f"videos/  {present:,}/{expected:,} · {missing} missing" in as_text(node.label)
+        await highlight(pilot, tree, "videos/")
+        details = on_screen(app.main.query_one("#details-text"))
+        assert f"{present:,}/{expected:,}" in details and "Trainer intros" in details
+
+    drive(app, scenario)
