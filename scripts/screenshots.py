@@ -113,7 +113,14 @@ async def deploy_env(pilot: Pilot[int]) -> None:
     await pilot.press("right")
 
 
+async def narrow(pilot: Pilot[int]) -> None:
+    """The main screen on an 80x24 terminal (the size comes from NARROW)."""
+
+
+NARROW = {"main-80x24"}
+
 SHOTS: dict[str, Steps] = {
+    "main-80x24": narrow,
     "main": main_screen,
     "details-preview": preview,
     "upload-plan": upload_plan,
@@ -131,7 +138,7 @@ async def shoot(name: str, steps: Steps, out: Path) -> Path:
         settings = demo_settings(endpoint, Path(tmp) / "library")
         seed(settings, in_process=True)
         app = build_app(settings)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=(80, 24) if name in NARROW else SIZE) as pilot:
             await settle(pilot)
             await steps(pilot)
             app.clear_notifications()

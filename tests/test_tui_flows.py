@@ -9,11 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from r2tui.demo import DemoPlan, seed
 from r2tui.settings import Settings
 from r2tui.tui.app import build_app
 from r2tui.tui.widgets.bucket_tree import BucketTree
+from r2tui.tui.widgets.dashboard import Dashboard
+from r2tui.tui.widgets.local_tree import LocalTree
 from tests.test_tui_helpers import (
     as_text,
     drive,
@@ -108,3 +112,27 @@ def test_parent_folders_carry_the_counts_of_their_categories(seeded: Any) -> Non
         assert f"{present:,}/{expected:,}" in details and "Trainer intros" in details
 
     drive(app, scenario)
+
+
+def test_at_80x24_one_tree_all_categories_and_the_footers_keys(seeded: Any) -> None:
+    settings, _ = seeded
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = app.main
+        dashboard = screen.query_one(Dashboard)
+        assert dashboard.compact and dashboard.row_count == 13
+        assert dashboard.region.bottom <= 23 and dashboard.region.height == 13 + 3
+        bucket, local = screen.query_one(BucketTree), screen.query_one(LocalTree)
+        assert bucket.display and not local.display and not screen.query_one("#details").display
+        shown = {k.description for k in screen.query_one(Footer).query(FooterKey)
+                 if k.region.width and k.region.right <= 80}
+        assert {"Help", "Upload", "Signed URL", "Quit"} <= shown, shown
+        await pilot.press("t")
+        assert local.display and not bucket.display and local.has_focus
+        await pilot.press("i")
+        assert screen.query_one("#details").display
+        await pilot.press("t")
+        assert bucket.display and bucket.has_focus
+
+    drive(app, scenario, size=(80, 24))

@@ -69,12 +69,15 @@ async def highlight(pilot: Pilot[int], tree: LazyTree, key: str) -> None:
     await settle(pilot)
 
 
-def drive(app: R2TuiApp, scenario: Scenario, *, notifications: bool = False) -> None:
-    """Run ``scenario`` against the real app at 120x36, after the first load settled
-    (``notifications``: draw the toasts, as a terminal would)."""
+def drive(
+    app: R2TuiApp, scenario: Scenario, *, notifications: bool = False,
+    size: tuple[int, int] = SIZE,
+) -> None:
+    """Run ``scenario`` against the real app (at 120x36 unless ``size``), after the first load
+    settled (``notifications``: draw the toasts, as a terminal would)."""
 
     async def main() -> None:
-        async with app.run_test(size=SIZE, notifications=notifications) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await settle(pilot)
             await scenario(pilot)
 

@@ -47,6 +47,16 @@ def test_main_screen(snap_app: R2TuiApp, snap_compare: Any) -> None:
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_main_screen_at_80x24(snap_app: R2TuiApp, snap_compare: Any) -> None:
+    """One tree, every category with its counts, and the footer's ? on a laptop's terminal."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await _quiet(pilot)
+
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_upload_plan(snap_app: R2TuiApp, snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await settle(pilot)

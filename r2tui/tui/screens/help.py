@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from r2tui.tui.commands import Command
+from r2tui.tui.commands import RECIPES, Command
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,6 +27,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for command in self.commands:
             table.add_row(command.display, command.help)
+        table.add_row("", "")
+        table.add_row("recipes", "")
+        for task, keys in RECIPES:
+            table.add_row("", f"{task}: {keys}")
         with VerticalScroll(id="help-dialog") as scroll:
             scroll.border_title = "r2tui keys"
             scroll.border_subtitle = "esc closes"

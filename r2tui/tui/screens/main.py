@@ -29,7 +29,12 @@ from r2tui.tui.widgets.summary import ErrorBanner, Summary
 
 
 class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
+    """Below 110 columns (``-narrow``) one tree is shown at a time, the details on demand and
+    the categories compact; below 30 lines (``-short``) the header goes (see r2tui.tcss)."""
+
     BINDINGS = [command.binding() for command in SCREEN_COMMANDS]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def compose(self) -> ComposeResult:
         root = self.library.local_root
@@ -43,7 +48,7 @@ class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
             yield Details(self.library, self.view)
         yield Dashboard(self.view, self.library.settings.prices)
         yield self.transfers
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "r2tui"
@@ -58,6 +63,19 @@ class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
         self.load_report()
         for tree in self.query(LazyTree):
             tree.relist()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(Dashboard).compact = event.size.width < 110
+
+    def action_switch_tree(self) -> None:
+        """The other tree gets the focus; on a narrow screen it is also the one shown."""
+        local = self.query_one(LocalTree)
+        going_local = self.focused is not local
+        self.set_class(going_local, "-local")
+        (local if going_local else self.query_one(BucketTree)).focus()
+
+    def action_toggle_details(self) -> None:
+        self.toggle_class("-details")
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

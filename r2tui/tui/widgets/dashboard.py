@@ -1,4 +1,5 @@
-"""The categories table: expected, local, remote, missing, changed, extra, size and progress."""
+"""The categories table: expected, local, remote, missing, changed, extra, size and progress;
+compact on a narrow screen: name, present/expected, problems and a short bar."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from r2tui.tui.view import ViewState
 COLUMNS = ("Category", "Expected", "Local", "Remote", "Missing", "Changed", "Extra", "Size",
            "Progress")
 WIDTHS = (26, 8, 6, 6, 7, 7, 5, 10, 15)
+COMPACT_COLUMNS = ("Category", "Present", "Problems", "Progress")
+COMPACT_WIDTHS = (28, 11, 18, 10)
 UNCATEGORISED = "uncategorised"
 
 
@@ -24,10 +27,30 @@ class Dashboard(DataTable[Text | str]):
         self.view = view
         self.prices = prices
         self.border_title = "Categories"
+        self._compact = False
 
     def on_mount(self) -> None:
-        for index, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True)):
-            label = name if index in (0, len(COLUMNS) - 1) else name.rjust(width)
+        self._add_columns()
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    @compact.setter
+    def compact(self, compact: bool) -> None:
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.clear(columns=True)
+        self._add_columns()
+        if self.view.report is not None:
+            self.show(self.view.report)
+
+    def _add_columns(self) -> None:
+        names, widths = (COMPACT_COLUMNS, COMPACT_WIDTHS) if self._compact else (COLUMNS, WIDTHS)
+        numeric = {1} if self._compact else set(range(1, len(names) - 1))
+        for index, (name, width) in enumerate(zip(names, widths, strict=True)):
+            label = name.rjust(width) if index in numeric else name
             self.add_column(label, key=name.lower(), width=width)
 
     def show(self, report: Report) -> None:
@@ -41,7 +64,8 @@ class Dashboard(DataTable[Text | str]):
             if self.view.problems_only and not _has_problems(category_report):
                 continue
             key = category_report.category.id if category_report.category else UNCATEGORISED
-            self.add_row(*_cells(category_report, report.has_local), key=key)
+            cells = _compact_cells if self._compact else _cells
+            self.add_row(*cells(category_report, report.has_local), key=key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -78,4 +102,22 @@ def _cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
         num(6, t.extra, "magenta", has_local or uncategorised),
         Text(size(t.remote_bytes).rjust(WIDTHS[7])),
         Text("") if uncategorised else bar(t.present, t.expected, clean=not _has_problems(r)),
+    ]
+
+
+def _compact_cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
+    t = r.tally
+    if r.category is None:
+        return [Text(r.name, style="magenta"), Text(f"{t.remote:,}".rjust(COMPACT_WIDTHS[1])),
+                Text("uncategorised", style="magenta"), Text("")]
+    problems = [(t.extra, "extra", "magenta")]
+    if has_local:
+        problems[:0] = [(t.missing, "missing", "bold red"), (t.changed, "changed", "bold yellow")]
+    shown = Text(" · ").join(Text(f"{n:,} {word}", style=style) for n, word, style in problems
+                             if n)
+    return [
+        Text(r.name),
+        Text(f"{t.present:,}/{t.expected:,}".rjust(COMPACT_WIDTHS[1])),
+        shown,
+        bar(t.present, t.expected, width=5, clean=not _has_problems(r)),
     ]

@@ -25,7 +25,7 @@ class LazyTree(TreeSearch):
     """Subclasses say how to fetch one page of a folder and every key; this class does the rest."""
 
     BINDINGS = [
-        Binding("space", "toggle_select", "Select", id="select"),
+        Binding("space", "toggle_select", "Select", show=False, id="select"),
         Binding("enter", "select_cursor", "Open", show=False, id="open"),
         Binding("n", "step_match(1)", "Next match", show=False, id="next-match"),
         Binding("N", "step_match(-1)", "Previous match", show=False, id="previous-match"),
