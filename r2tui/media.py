@@ -220,6 +220,8 @@ def _image(source: IO[bytes], container: str | None, level: Check) -> MediaFacts
                     return replace(facts, truncated=str(exc))
                 return replace(facts, corrupt=f"does not decode: {_reason(exc)}")
             return facts
+    except Image.DecompressionBombError:
+        return base  # too many pixels to open safely: its size stays unknown, not a fault
     except UnidentifiedImageError:
         return replace(base, corrupt="does not open: not an image Pillow knows")
     except (OSError, ValueError) as exc:

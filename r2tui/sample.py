@@ -1,7 +1,8 @@
 """A generated sample library in the spec's layout: for the demo, the tests and the benchmarks.
 
 Every file's content is derived from its key, so contents are distinct and reproducible.
-Photos and avatars are small real PNG images, so previews have something to draw.
+Photos and avatars are small real PNG images, so previews have something to draw; videos are a
+real half-second H.264 MP4 (``sample_video.mp4``, made with PyAV) padded to their size.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import hashlib
 import random
 import struct
 import zlib
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
+from r2tui.containers import walk_boxes
 from r2tui.layout import Category, Kind, Layout, default_layout
 
 _TRAINERS = ["Анна Петрова", "Max Power", "Олег", "Sofia Núñez", "Ivan Smirnov"]
@@ -55,9 +60,26 @@ def content_for(key: str, variant: int = 0, video_size: int = 24_000) -> bytes:
     if key.endswith(".png"):
         return png(48, 48, (rng.randrange(256), rng.randrange(256), rng.randrange(256)), seed)
     if key.endswith(".mp4"):
-        size = video_size // 2 + rng.randrange(video_size)
-        return b"\x00\x00\x00\x18ftypmp42" + rng.randbytes(size)
+        size = 12 + video_size // 2 + rng.randrange(video_size)
+        return mp4(size, rng.randbytes)
     return f"r2tui sample file {key} ({variant})\n".encode() * (1 + rng.randrange(20))
+
+
+@cache
+def _video_template() -> bytes:
+    """The sample video with its ``mdat`` box (the last) made to run to the end of the file."""
+    data = resources.files("r2tui").joinpath("sample_video.mp4").read_bytes()
+    mdat = walk_boxes(lambda at, n: data[at:at + n], len(data)).first("mdat")
+    assert mdat is not None and mdat.end == len(data)
+    return data[:mdat.start] + b"\x00\x00\x00\x00" + data[mdat.start + 4:]
+
+
+def mp4(size: int, padding: Callable[[int], bytes]) -> bytes:
+    """A playable fast-start MP4 of ``size`` bytes (at least the template's), made distinct by
+    ``padding(n)`` bytes after its samples. ``mdat`` runs to the end of the file (size 0), so
+    a slice of it still plays: tests cut these to exact sizes."""
+    template = _video_template()
+    return template + padding(max(0, size - len(template)))
 
 
 def png(width: int, height: int, color: tuple[int, int, int], seed: int = 0) -> bytes:
