@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from r2tui.cli import main
+from r2tui.demo import seed
 from r2tui.media_remote import HEAD_BYTES
 from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media, generate
 from tests.support.servers import S3Proxy
@@ -216,3 +217,22 @@ def test_upload_refuses_corrupt_and_truncated_media_unless_forced(
     assert main(["upload", "--auto", "--force"]) == 0
     keys = {o["Key"] for o in admin.list_objects_v2(Bucket=bucket)["Contents"]}
     assert {"videos/intros/cut.mp4", "videos/intros/noise.mp4"} <= keys
+
+
+def test_the_demo_library_holds_one_video_not_fast_start_and_one_truncated(
+    make_settings: Any, bucket: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = make_settings(bucket=f"{bucket}-demo")
+    plan = seed(settings, 0.02)
+    monkeypatch.setenv("R2_BUCKET", settings.bucket)
+
+    assert main(["validate", "--media", "--remote", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert problems(out) == {
+        "videos/closing/closing_001.mp4": {"not_faststart"},
+        "videos/reminders/reminders_001.mp4": {"truncated"},
+    }
+    assert set(plan.shapes) == set(problems(out))
+    # Every local video and card is read; the extra object is in the bucket only, and plays.
+    assert (out["checked"], out["remote_checked"]) == (70, 1)
