@@ -8,6 +8,8 @@ object's header, then a local ``--deep`` check) are read again and replace the c
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from r2tui.media import Check, MediaFacts, read_facts
 from r2tui.media_remote import read_remote
@@ -17,6 +19,8 @@ from r2tui.storage import S3Client
 
 # Bumped whenever the reader finds other facts for the same bytes: older entries are read again.
 FACTS_VERSION = 1
+# FFmpeg decodes with the GIL released: a few threads keep two cores busy, more only queue.
+READERS = 4
 
 
 class MediaCache:
@@ -53,6 +57,22 @@ class MediaCache:
                 self.read += 1
             self._store.store_media(sha256, FACTS_VERSION, facts.to_json())
         return facts
+
+    def local_all(
+        self, files: Sequence[LocalFile], *, deep: bool = False
+    ) -> dict[str, MediaFacts | OSError]:
+        """:meth:`local` for each file, a few at a time: key -> facts, or why it is unreadable."""
+
+        def one(file: LocalFile) -> MediaFacts | OSError:
+            try:
+                return self.local(file, deep=deep)
+            except OSError as exc:
+                return exc
+
+        if len(files) <= 1:
+            return {f.key: one(f) for f in files}
+        with ThreadPoolExecutor(READERS, thread_name_prefix="r2tui-media") as pool:
+            return dict(zip([f.key for f in files], pool.map(one, files), strict=True))
 
     def remote(
         self, client: S3Client, bucket: str, key: str, *, sha256: str | None = None

@@ -16,6 +16,7 @@ from r2tui.containers import sniff, walk_boxes
 from r2tui.layout import default_layout
 from r2tui.media import Check, MediaFacts, media_kind, read_facts
 from r2tui.media_cache import MediaCache
+from r2tui.media_frames import frame_at
 from r2tui.media_problems import (
     ProblemKind,
     extension_mismatch,
@@ -158,6 +159,21 @@ def test_box_walk_reads_64_bit_sizes_and_a_box_running_to_the_end() -> None:
     assert walk.complete and walk.faststart is True and sniff(data) == "mp4"
     partial = walk_boxes(lambda at, n: data[at:at + n] if at + n <= 20 else None, len(data))
     assert partial.needs == 16 and partial.faststart is None
+
+
+def test_a_thumbnail_is_the_frame_a_tenth_of_the_way_in(media: Media, tmp_path: Path) -> None:
+    good, broken = tmp_path / "good.mp4", tmp_path / "broken.mp4"
+    good.write_bytes(media.good)
+    broken.write_bytes(media.random)
+
+    still = frame_at(good)
+    assert still is not None and (still.size, still.mode) == ((WIDTH, HEIGHT), "RGB")
+    # The test video's frame i is a flat grey of luma (7 * i) % 256: 10 % of 1 s is frame 2 or 3.
+    luma = still.convert("L").getpixel((WIDTH // 2, HEIGHT // 2))
+    assert luma == pytest.approx(7 * 2.4, abs=8)
+    assert frame_at(broken) is None
+    with pytest.raises(OSError):
+        frame_at(tmp_path / "nowhere.mp4")
 
 
 def test_media_kind_is_by_extension() -> None:

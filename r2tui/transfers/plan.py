@@ -228,16 +228,13 @@ def _media_refusals(
     """Key -> why, for the videos and images among ``files`` that will never play or show.
 
     Only the files to send are read, through the facts cache (each content once)."""
+    wanted = [f for f in files if f.key not in unreadable and media_kind(f.key) is not None]
     refused: dict[str, str] = {}
-    for file in files:
-        if file.key in unreadable or media_kind(file.key) is None:
-            continue
-        try:
-            why = refusal(file.key, media.local(file))
-        except OSError:
-            continue  # it fails when it is sent, with the reason of the read
+    for key, facts in media.local_all(wanted).items():
+        # An unreadable file fails when it is sent, with the reason of the read.
+        why = None if isinstance(facts, OSError) else refusal(key, facts)
         if why is not None:
-            refused[file.key] = why
+            refused[key] = why
     return refused
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,9 +17,6 @@ from r2tui.media_problems import MediaProblem, problems_of, resolution_outliers
 from r2tui.scan import LocalLibrary
 from r2tui.storage import S3Client, describe
 from r2tui.transfers.resources import Resources
-
-# PyAV decodes with the GIL released: a few threads keep both cores busy, more only queue.
-READERS = 4
 
 
 @dataclass
@@ -54,35 +51,35 @@ def validate_media(
     ``client``, needed when ``remote`` has any), and sort out their problems."""
     result = MediaValidation()
     files = [f for key, f in sorted(local.files.items()) if media_kind(key) is not None]
-
-    def read_local(key: str) -> MediaFacts | str:
-        try:
-            return media.local(local.files[key], deep=deep)
-        except OSError as exc:
-            return f"cannot read {local.files[key].path}: {exc.strerror or exc}"
-
+    for key, got in media.local_all(files, deep=deep).items():
+        if isinstance(got, OSError):
+            result.unreadable[key] = f"cannot read {local.files[key].path}: {got.strerror or got}"
+        else:
+            result.facts[key] = got
+    result.checked = len(files)
     before = (media.gets, media.bytes_fetched)
-    with ThreadPoolExecutor(READERS) as pool:
-        _collect(result, [f.key for f in files], pool.map(read_local, [f.key for f in files]))
-        result.checked = len(files)
-        bucket_only = sorted(o.key for o in remote if o.key not in local.files
-                             and not o.key.startswith(TRASH_PREFIX)
-                             and media_kind(o.key) is not None)
-        if bucket_only:
-            assert client is not None
-            records = res.store.upload_records(res.bucket)
-            etags = {o.key: o.etag for o in remote}
+    bucket_only = sorted(o.key for o in remote if o.key not in local.files
+                         and not o.key.startswith(TRASH_PREFIX) and media_kind(o.key) is not None)
+    if bucket_only:
+        assert client is not None
+        records = res.store.upload_records(res.bucket)
+        etags = {o.key: o.etag for o in remote}
 
-            def read_remote(key: str) -> MediaFacts | str:
-                record = records.get(key)
-                sha256 = record.sha256 if record and record.etag == etags.get(key) else None
-                try:
-                    return media.remote(client, res.bucket, key, sha256=sha256)
-                except (ClientError, BotoCoreError) as exc:
-                    return f"cannot read the object: {describe(exc, res.settings, key=key)}"
+        def read_remote(key: str) -> MediaFacts | str:
+            record = records.get(key)
+            sha256 = record.sha256 if record and record.etag == etags.get(key) else None
+            try:
+                return media.remote(client, res.bucket, key, sha256=sha256)
+            except (ClientError, BotoCoreError) as exc:
+                return f"cannot read the object: {describe(exc, res.settings, key=key)}"
 
-            _collect(result, bucket_only, pool.map(read_remote, bucket_only))
-            result.remote_checked = len(bucket_only)
+        with ThreadPoolExecutor(res.settings.workers) as pool:  # requests: as uploads
+            for key, got in zip(bucket_only, pool.map(read_remote, bucket_only), strict=True):
+                if isinstance(got, str):
+                    result.unreadable[key] = got
+                else:
+                    result.facts[key] = got
+        result.remote_checked = len(bucket_only)
     result.ranged_gets = media.gets - before[0]
     result.bytes_fetched = media.bytes_fetched - before[1]
     for key, facts in result.facts.items():
@@ -93,12 +90,3 @@ def validate_media(
         result.unreadable[issue.path] = issue.problem
     return result
 
-
-def _collect(
-    result: MediaValidation, keys: list[str], found: Iterable[MediaFacts | str]
-) -> None:
-    for key, got in zip(keys, found, strict=True):
-        if isinstance(got, str):
-            result.unreadable[key] = got
-        else:
-            result.facts[key] = got
