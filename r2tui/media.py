@@ -18,7 +18,6 @@ from typing import IO, Any
 
 from r2tui.containers import SNIFF_BYTES, BoxWalk, Held, sniff, walk_boxes
 
-VIDEO_CONTAINERS = frozenset({"mp4", "mov", "matroska"})
 IMAGE_CONTAINERS = frozenset({"png", "jpeg", "gif", "webp"})
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".webm", ".mkv"})
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -99,7 +98,8 @@ def read_facts(
     decodes every frame instead of the first ones.
     """
     ends = held_end or (lambda _offset: total)
-    # How far this read can go: frames are decoded only when the whole content is held.
+    # How far the check goes: a partial read vouches for the header only (the frames it holds
+    # are decoded all the same, see _decode).
     level = (Check.ALL_FRAMES if deep else Check.FIRST_FRAMES) if ends(0) >= total \
         else Check.HEADER
     source.seek(0)
