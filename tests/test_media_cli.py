@@ -236,3 +236,18 @@ def test_the_demo_library_holds_one_video_not_fast_start_and_one_truncated(
     assert set(plan.shapes) == set(problems(out))
     # Every local video and card is read; the extra object is in the bucket only, and plays.
     assert (out["checked"], out["remote_checked"]) == (70, 1)
+
+
+def test_an_import_refuses_broken_media_too(
+    media: Media, tmp_path: Path, capsys: pytest.CaptureFixture[str], proxy: S3Proxy,
+) -> None:
+    outside = tmp_path / "from the phone"
+    write(outside, "ok.mp4", media.good)
+    write(outside, "cut.mp4", media.truncated)
+
+    assert main(["upload", "--to", "videos/intros", "--dry-run", str(outside)]) == 1
+    out = capsys.readouterr().out
+    assert "REFUSED  videos/intros/cut.mp4  (truncated: " in out
+    assert "plan: 1 uploads" in out and "1 refused" in out
+    assert main(["upload", "--to", "videos/intros", "--dry-run", "--force", str(outside)]) == 0
+    assert "plan: 2 uploads" in capsys.readouterr().out
