@@ -14,10 +14,10 @@ import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from r2tui.sample import content_for, sample_keys, write_library
+from r2tui.sample import VideoShape, content_for, sample_keys, write_library
 from r2tui.settings import DEFAULT_BUCKET, Secret, Settings
 
 DEMO_ACCESS_KEY = "demo-access-key"
@@ -26,11 +26,13 @@ DEMO_SECRET = "demo-secret-key-not-a-real-one"
 
 @dataclass(frozen=True)
 class DemoPlan:
-    """What the demo leaves out of the bucket, so the gap is there to be seen and closed."""
+    """What the demo leaves out of the bucket, so the gap is there to be seen and closed, and
+    the videos stored (in the library and the bucket alike) with a media problem to be found."""
 
     missing: tuple[str, ...]
     changed: tuple[str, ...]
     extra: tuple[str, ...]
+    shapes: dict[str, VideoShape] = field(default_factory=dict)  # key -> not fast-start...
 
 
 def plan_for(keys: list[str]) -> DemoPlan:
@@ -39,7 +41,11 @@ def plan_for(keys: list[str]) -> DemoPlan:
         by_prefix[p] for p in ("videos/intros", "photos/quotes", "images/avatars") if p in by_prefix
     )
     changed = tuple(by_prefix[p] for p in ("videos/weekly", "photos/progress") if p in by_prefix)
-    return DemoPlan(missing, changed, ("videos/reminders/reminder old (удалить).mp4",))
+    first = {k.rsplit("/", 1)[0]: k for k in reversed(keys) if "/" in k}
+    shapes = {first[p]: shape for p, shape in (("videos/closing", VideoShape.MOOV_AT_END),
+                                               ("videos/reminders", VideoShape.TRUNCATED))
+              if p in first}
+    return DemoPlan(missing, changed, ("videos/reminders/reminder old (удалить).mp4",), shapes)
 
 
 def free_port() -> int:
@@ -102,11 +108,12 @@ def seed(settings: Settings, scale: float = 1.0, *, in_process: bool = False) ->
     assert settings.local_root is not None
     keys = sample_keys(settings.layout, scale)
     plan = plan_for(keys)
-    write_library(settings.local_root, keys)
+    write_library(settings.local_root, keys, shapes=plan.shapes)
     client = make_client(settings)
     create_bucket(settings)
     skip = set(plan.missing)
-    uploads = [(k, content_for(k, variant=1 if k in plan.changed else 0)) for k in keys]
+    uploads = [(k, content_for(k, variant=1 if k in plan.changed else 0,
+                               shape=plan.shapes.get(k, VideoShape.FASTSTART))) for k in keys]
     uploads = [(k, body) for k, body in uploads if k not in skip]
     uploads += [(k, content_for(k)) for k in plan.extra]
 

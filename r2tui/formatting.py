@@ -12,6 +12,7 @@ import humanize
 
 if TYPE_CHECKING:
     from r2tui.compare import Report
+    from r2tui.media import MediaFacts
 
 NO_ESTIMATE = "–"
 
@@ -36,6 +37,44 @@ def duration(seconds: float | None) -> str:
     if seconds < 3600:
         return f"{seconds // 60}m{seconds % 60:02d}s"
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def clock(seconds: float) -> str:
+    """A media duration as a player shows it: ``0:47``, ``12:05``, ``1:02:03``."""
+    whole = int(seconds)
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes}:{secs:02d}"
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
+
+
+def bitrate(bits_per_second: int) -> str:
+    """``2.10 Mb/s``, ``850 kb/s`` (decimal, as players write it)."""
+    if bits_per_second >= 1_000_000:
+        return f"{bits_per_second / 1_000_000:.2f} Mb/s"
+    return f"{bits_per_second // 1000} kb/s"
+
+
+def media_rows(facts: MediaFacts) -> list[tuple[str, str]]:
+    """The facts a person reads, as (label, value) rows; unknown facts are left out."""
+    yes_no = {True: "yes", False: "no"}
+    rows = [("kind", f"{facts.kind} ({facts.container or 'unknown format'})")]
+    if facts.duration is not None:
+        rows.append(("duration", f"{clock(facts.duration)} ({facts.duration:.2f} s)"))
+    if facts.resolution is not None:
+        rows.append(("resolution", f"{facts.width}x{facts.height}"))
+    if facts.codec is not None:
+        rows.append(("codec", facts.codec))
+    if facts.frame_rate is not None:
+        rows.append(("frame rate", f"{facts.frame_rate:g} fps"))
+    if facts.bitrate is not None:
+        rows.append(("bitrate", bitrate(facts.bitrate)))
+    if facts.has_audio is not None:
+        rows.append(("audio", yes_no[facts.has_audio]))
+    if facts.faststart is not None:
+        rows.append(("fast-start", yes_no[facts.faststart]))
+    rows.append(("checked", facts.checked.value.replace("_", " ")))
+    return rows
 
 
 def eta(seconds: float | None) -> str:

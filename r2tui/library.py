@@ -16,6 +16,7 @@ from r2tui.inventory import (
     list_level,
 )
 from r2tui.keys import check_key
+from r2tui.media_cache import MediaCache
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
@@ -43,6 +44,11 @@ class Library:
     @cached_property
     def hasher(self) -> Hasher:
         return Hasher(self.store)
+
+    @cached_property
+    def media(self) -> MediaCache:
+        """Media facts of local files and bucket objects, cached by content in the state."""
+        return MediaCache(self.store, self.hasher)
 
     @property
     def local_root(self) -> Path | None:

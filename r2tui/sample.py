@@ -1,7 +1,9 @@
 """A generated sample library in the spec's layout: for the demo, the tests and the benchmarks.
 
 Every file's content is derived from its key, so contents are distinct and reproducible.
-Photos and avatars are small real PNG images, so previews have something to draw.
+Photos and avatars are small real PNG images, so previews have something to draw; videos are a
+real half-second H.264 MP4 (``sample_video.mp4``, made with PyAV) padded to their size, or on
+demand one with its index at the end (``sample_video_moov_at_end.mp4``) or one cut short.
 """
 
 from __future__ import annotations
@@ -10,8 +12,13 @@ import hashlib
 import random
 import struct
 import zlib
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
+from r2tui.containers import Box, walk_boxes
 from r2tui.layout import Category, Kind, Layout, default_layout
 
 _TRAINERS = ["Анна Петрова", "Max Power", "Олег", "Sofia Núñez", "Ivan Smirnov"]
@@ -48,16 +55,59 @@ def _name(category: Category, i: int) -> str:
     return f"{prefix}file_{n:03d}.txt"
 
 
-def content_for(key: str, variant: int = 0, video_size: int = 24_000) -> bytes:
-    """Deterministic content for ``key``; another ``variant`` gives other bytes of the same kind."""
+class VideoShape(StrEnum):
+    """How a sample video is laid out: playable at once, index at the end, or cut short."""
+
+    FASTSTART = "faststart"
+    MOOV_AT_END = "moov_at_end"
+    TRUNCATED = "truncated"
+
+
+def content_for(
+    key: str, variant: int = 0, video_size: int = 24_000,
+    shape: VideoShape = VideoShape.FASTSTART,
+) -> bytes:
+    """Deterministic content for ``key``; another ``variant`` gives other bytes of the same kind.
+
+    Its size does not depend on ``shape``: a video that is not fast-start or truncated is as
+    long as its playable twin."""
     seed = int.from_bytes(hashlib.sha256(f"{variant}:{key}".encode()).digest()[:8], "big")
     rng = random.Random(seed)
     if key.endswith(".png"):
         return png(48, 48, (rng.randrange(256), rng.randrange(256), rng.randrange(256)), seed)
     if key.endswith(".mp4"):
-        size = video_size // 2 + rng.randrange(video_size)
-        return b"\x00\x00\x00\x18ftypmp42" + rng.randbytes(size)
+        size = 12 + video_size // 2 + rng.randrange(video_size)
+        return mp4(size, rng.randbytes, shape)
     return f"r2tui sample file {key} ({variant})\n".encode() * (1 + rng.randrange(20))
+
+
+@cache
+def _template(name: str) -> tuple[bytes, Box]:
+    """A sample video file and its ``mdat`` box."""
+    data = resources.files("r2tui").joinpath(name).read_bytes()
+    mdat = walk_boxes(lambda at, n: data[at:at + n], len(data)).first("mdat")
+    assert mdat is not None
+    return data, mdat
+
+
+def mp4(
+    size: int, padding: Callable[[int], bytes], shape: VideoShape = VideoShape.FASTSTART
+) -> bytes:
+    """An MP4 of ``size`` bytes (at least the template's, 3,267), made distinct by
+    ``padding(n)`` bytes after its samples.
+
+    Fast-start: ``mdat`` is last and runs to the end of the file (size 0), so a slice of it
+    still plays (tests cut these to exact sizes). Moov at the end: the padding follows ``moov``
+    in a ``free`` box. Truncated: ``mdat`` claims a quarter more bytes than the file holds.
+    """
+    if shape is VideoShape.MOOV_AT_END:
+        data, _ = _template("sample_video_moov_at_end.mp4")
+        pad = max(8, size - len(data))
+        return data + struct.pack(">I4s", pad, b"free") + padding(pad - 8)
+    data, mdat = _template("sample_video.mp4")
+    rest = padding(max(0, size - len(data)))
+    claimed = 0 if shape is VideoShape.FASTSTART else (len(data) + len(rest) - mdat.start) * 5 // 4
+    return data[:mdat.start] + struct.pack(">I", claimed) + data[mdat.start + 4:] + rest
 
 
 def png(width: int, height: int, color: tuple[int, int, int], seed: int = 0) -> bytes:
@@ -85,9 +135,13 @@ def png(width: int, height: int, color: tuple[int, int, int], seed: int = 0) -> 
     )
 
 
-def write_library(root: Path, keys: list[str], video_size: int = 24_000) -> None:
-    """Write the sample files for ``keys`` under ``root``."""
+def write_library(
+    root: Path, keys: list[str], video_size: int = 24_000,
+    shapes: Mapping[str, VideoShape] | None = None,
+) -> None:
+    """Write the sample files for ``keys`` under ``root`` (videos in ``shapes`` so shaped)."""
     for key in keys:
         path = root / key
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content_for(key, video_size=video_size))
+        shape = (shapes or {}).get(key, VideoShape.FASTSTART)
+        path.write_bytes(content_for(key, video_size=video_size, shape=shape))

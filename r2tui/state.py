@@ -1,4 +1,4 @@
-"""The tool's own state on disk: the hash cache and the record of what it uploaded.
+"""The tool's own state on disk: the hash cache, the record of what it uploaded, media facts.
 
 One SQLite file, safe to share between threads. Losing it loses nothing but time: the bucket is
 the truth, and every record is checked against it before it is trusted.
@@ -6,10 +6,12 @@ the truth, and every record is checked against it before it is trusted.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from r2tui.digests import Digests
 
@@ -21,6 +23,9 @@ CREATE TABLE IF NOT EXISTS hashes (
 CREATE TABLE IF NOT EXISTS uploads (
     bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
     sha256 TEXT NOT NULL, PRIMARY KEY (bucket, key)
+);
+CREATE TABLE IF NOT EXISTS media (
+    sha256 TEXT PRIMARY KEY, version INTEGER NOT NULL, facts TEXT NOT NULL
 );
 """
 
@@ -81,6 +86,21 @@ class StateStore:
                 "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)",
                 (path, size, mtime_ns, digests.sha256, digests.md5, digests.mpu_etag),
             )
+
+    # -- media facts, by content ------------------------------------------------------------
+    def cached_media(self, sha256: str, version: int) -> dict[str, Any] | None:
+        """The media facts stored for this content by the reader of ``version`` (an older
+        reader's facts are read again)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT facts FROM media WHERE sha256=? AND version=?", (sha256, version)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def store_media(self, sha256: str, version: int, facts: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO media VALUES (?, ?, ?)",
+                             (sha256, version, json.dumps(facts, sort_keys=True)))
 
     # -- upload records ---------------------------------------------------------------------
     def upload_records(self, bucket: str) -> dict[str, UploadRecord]:

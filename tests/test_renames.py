@@ -20,8 +20,8 @@ from r2tui.sample import content_for
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, S3Proxy
 
 MiB = 1024 * 1024
-LEGACY = "photos/quotes/legacy_copy_source.jpg"
-WANTED = "photos/quotes/quote_0001.jpg"
+LEGACY = "photos/quotes/legacy_copy_source.png"
+WANTED = "photos/quotes/quote_0001.png"
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,7 @@ def test_one_object_renamed_once_and_its_other_twins_copied_from_the_new_key(
     admin: Any, bucket: str, library_root: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = content_for(WANTED)
-    twins = [WANTED, "photos/quotes/quote_0002.jpg"]
+    twins = [WANTED, "photos/quotes/quote_0002.png"]
     for key in twins:
         write(library_root, key, data)
     admin.put_object(Bucket=bucket, Key=LEGACY, Body=data)

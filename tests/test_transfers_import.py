@@ -111,10 +111,10 @@ def test_a_different_object_at_the_key_is_a_conflict_unless_overwrite(
     outside: Path, proxy: S3Proxy, admin: Any, bucket: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     admin.put_object(Bucket=bucket, Key="videos/intros/a.mp4", Body=b"someone else's video")
-    admin.put_object(Bucket=bucket, Key="videos/intros/same-size.mp4", Body=b"x" * 10)
+    admin.put_object(Bucket=bucket, Key="videos/intros/same-size.bin", Body=b"x" * 10)
     write(outside, "new/a.mp4", content_for("a.mp4"))
     write(outside, "new/b.mp4", content_for("b.mp4"))
-    write(outside, "new/same-size.mp4", b"y" * 10)  # same size, other content: the MD5 tells
+    write(outside, "new/same-size.bin", b"y" * 10)  # same size, other content: the MD5 tells
     proxy.clear()
 
     assert main(["upload", "--to", "videos/intros", "--dry-run", str(outside / "new")]) == 1
@@ -125,18 +125,18 @@ def test_a_different_object_at_the_key_is_a_conflict_unless_overwrite(
     assert main(["upload", "--to", "videos/intros", "--json", str(outside / "new")]) == 1
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     failed = {e["key"]: e["reason"] for e in events if e["event"] == "job_failed"}
-    assert set(failed) == {"videos/intros/a.mp4", "videos/intros/same-size.mp4"}
+    assert set(failed) == {"videos/intros/a.mp4", "videos/intros/same-size.bin"}
     assert all("--overwrite replaces it" in r for r in failed.values())
     summary = events[-1]
     assert (summary["uploaded"], summary["failed"], summary["ok"]) == (1, 2, False)
     got = stored(admin, bucket)
     assert got["videos/intros/a.mp4"] == b"someone else's video"
-    assert got["videos/intros/same-size.mp4"] == b"x" * 10
+    assert got["videos/intros/same-size.bin"] == b"x" * 10
 
     assert main(["upload", "--to", "videos/intros", "--overwrite", str(outside / "new")]) == 0
     got = stored(admin, bucket)
     assert got["videos/intros/a.mp4"] == content_for("a.mp4")
-    assert got["videos/intros/same-size.mp4"] == b"y" * 10
+    assert got["videos/intros/same-size.bin"] == b"y" * 10
 
 
 def test_dry_run_json_lists_the_plan_and_sends_nothing(

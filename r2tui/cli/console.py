@@ -62,6 +62,8 @@ def plan_lines(plan: UploadPlan, prices: Prices) -> Iterator[str]:
             yield f"upload  {item.key}  {size(item.size)}  ({item.reason})"
     for key, reason in sorted(plan.conflicts.items()):
         yield f"CONFLICT {key}  ({reason})"
+    for key, reason in sorted(plan.refused.items()):
+        yield f"REFUSED  {key}  ({reason}; --force sends it)"
     yield plan_summary(plan, prices)
 
 
@@ -69,6 +71,7 @@ def plan_summary(plan: UploadPlan, prices: Prices) -> str:
     """The plan in one line, with what it costs: Class A operations now, storage every month."""
     cost = plan.cost(prices)
     conflicts = f", {len(plan.conflicts)} conflicts" if plan.conflicts else ""
+    conflicts += f", {len(plan.refused)} refused" if plan.refused else ""
     renames = f" ({plan.renames} of them renames)" if plan.renames else ""
     return (
         f"plan: {plan.uploads} uploads ({size(plan.bytes_to_send)}), {plan.copies} server-side "
@@ -98,6 +101,7 @@ def plan_json(plan: UploadPlan, prices: Prices) -> dict:
         ],
         "duplicates": [list(d) for d in plan.duplicates],
         "conflicts": dict(sorted(plan.conflicts.items())),
+        "refused": dict(sorted(plan.refused.items())),
         **plan_totals(plan, prices),
     }
 

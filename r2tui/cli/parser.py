@@ -25,6 +25,7 @@ COMMANDS = (  # one line per command, in the order --help lists them
     "rm",
     "trash",
     "validate",
+    "media",
     "env",
     "watch",
     "serve",

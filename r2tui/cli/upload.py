@@ -30,6 +30,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="PREFIX",
                         help="import PATHs under this category prefix: key = PREFIX + the path "
                         "relative to the folder given (or the file's name)")
+    parser.add_argument("--force", action="store_true",
+                        help="send videos and images even when corrupt or truncated "
+                        "(default: refused, and the plan says why)")
     parser.add_argument("--overwrite", action="store_true",
                         help="with --to: replace a different object already at a key "
                         "(default: a conflict, that item fails)")
@@ -44,10 +47,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.to is not None:
         return import_command(settings, args.to, args.targets, dry_run=args.dry_run,
-                              as_json=args.json, overwrite=args.overwrite, workers=args.workers)
+                              as_json=args.json, overwrite=args.overwrite, workers=args.workers,
+                              force=args.force)
     return upload_command(settings, args.targets, auto=args.auto, dry_run=args.dry_run,
                           workers=args.workers, as_json=args.json, adopt_metadata=args.adopt,
-                          renames=args.renames)
+                          renames=args.renames, force=args.force)
 
 
 def check_arguments(

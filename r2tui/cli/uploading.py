@@ -35,9 +35,10 @@ from r2tui.transfers.resources import Resources
 def upload_command(
     settings: Settings, targets: list[str], *, auto: bool, dry_run: bool = False,
     workers: int | None = None, as_json: bool = False, adopt_metadata: bool = False,
-    renames: bool = False,
+    renames: bool = False, force: bool = False,
 ) -> int:
-    """Upload what is missing or changed (``auto``), or what ``targets`` name, from the library."""
+    """Upload what is missing or changed (``auto``), or what ``targets`` name, from the library;
+    corrupt or truncated videos and images are refused unless ``force``."""
     if workers is not None:
         settings = replace(settings, workers=workers)
     _check_targets(targets)
@@ -49,11 +50,12 @@ def upload_command(
         local = report.local
         assert local is not None
         keys = select_keys(root, local, targets) if targets else None
-        plan = plan_uploads(Resources.of(library), report, local, keys, renames=renames)
-        _warn_plan(report.local_issues, plan)
+        plan = plan_uploads(Resources.of(library), report, local, keys, renames=renames,
+                            media=None if force else library.media)
+        _warn_plan(report.local_issues, plan, refusals=not dry_run)
         if dry_run:
             _print_plan(plan, settings.prices, as_json)
-            return int(ExitCode.OK)
+            return int(ExitCode.FAILED if plan.refused else ExitCode.OK)
         summary, interrupted = _run(library, plan, as_json)
         adopted = adopt(Resources.of(library), report, local, set(keys) if keys else None) if (
             adopt_metadata and not interrupted) else None
@@ -70,6 +72,7 @@ def upload_command(
 def import_command(
     settings: Settings, to: str, paths: list[str], *, dry_run: bool = False,
     as_json: bool = False, overwrite: bool = False, workers: int | None = None,
+    force: bool = False,
 ) -> int:
     """Import files or folders from anywhere under the bucket prefix ``to`` (a category's)."""
     if workers is not None:
@@ -81,11 +84,12 @@ def import_command(
     try:
         imported = collect(settings.layout, prefix, sources)
         report = library.report(imported)
-        plan = plan_import(Resources.of(library), imported, report, overwrite=overwrite)
-        _warn_plan(report.local_issues, plan)
+        plan = plan_import(Resources.of(library), imported, report, overwrite=overwrite,
+                           media=None if force else library.media)
+        _warn_plan(report.local_issues, plan, refusals=not dry_run)
         if dry_run:
             _print_plan(plan, settings.prices, as_json)
-            return int(ExitCode.FAILED if plan.conflicts else ExitCode.OK)
+            return int(ExitCode.FAILED if plan.conflicts or plan.refused else ExitCode.OK)
         summary, interrupted = _run(library, plan, as_json)
     finally:
         library.close()
@@ -126,9 +130,12 @@ def _check_targets(targets: list[str]) -> None:
                              f"prefix: {problem}")
 
 
-def _warn_plan(issues: list[ScanIssue], plan: UploadPlan) -> None:
+def _warn_plan(issues: list[ScanIssue], plan: UploadPlan, *, refusals: bool) -> None:
+    """Scan issues, refusals (a dry run lists them in the plan instead) and duplicates."""
     for issue in issues:
         print(f"r2tui: warning: {issue.path}: {issue.problem}", file=sys.stderr)
+    for key, reason in sorted(plan.refused.items()) if refusals else ():
+        print(f"r2tui: refused: {key}: {reason} (--force sends it)", file=sys.stderr)
     for key, same in plan.duplicates:
         print(f"r2tui: note: {key} has the same content as {same}: copied server-side",
               file=sys.stderr)

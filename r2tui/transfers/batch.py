@@ -83,7 +83,8 @@ class Batch:
         self.summary.cost = self.plan.cost(self.settings.prices)
         self._stamp = stamp_now()  # the trash folder of this run's renames
         sends = [i for i in self.plan.items if i.action is not Action.SKIP]
-        for key, reason in sorted(self.plan.conflicts.items()):
+        refusals = self.plan.conflicts | self.plan.refused
+        for key, reason in sorted(refusals.items()):
             self.summary.failed += 1
             self.summary.failures[key] = reason
             self._emit(JobFailed(key, reason))

@@ -17,6 +17,7 @@ from r2tui.compare import Report, State
 from r2tui.errors import UsageError
 from r2tui.keys import key_problem
 from r2tui.layout import Layout, normalise_prefix
+from r2tui.media_cache import MediaCache
 from r2tui.scan import LocalFile, LocalLibrary, ScanIssue, is_skipped, scan
 from r2tui.transfers.plan import UploadPlan, build_plan, etags_of, states_of
 from r2tui.transfers.resources import Resources
@@ -99,10 +100,11 @@ def _add(imported: LocalLibrary, layout: Layout, key: str, file: LocalFile) -> N
 
 
 def plan_import(
-    res: Resources, imported: LocalLibrary, report: Report, *, overwrite: bool = False
+    res: Resources, imported: LocalLibrary, report: Report, *, overwrite: bool = False,
+    media: MediaCache | None = None,
 ) -> UploadPlan:
     """The plan for importing the files ``collect`` found, after ``report`` compared them
-    with the bucket."""
+    with the bucket; with ``media``, corrupt or truncated videos and images are refused."""
     states = states_of(report)
     conflicts: dict[str, str] = {}
     for key in imported.files:
@@ -115,7 +117,7 @@ def plan_import(
             conflicts[key] = _CONFLICTS[state] + _OVERWRITE_HINT
     wanted = sorted(k for k in imported.files if k not in conflicts)
     plan = build_plan(res, imported.files, states, wanted, list_skips=True,
-                      hints=_known_contents(res), etags=etags_of(report))
+                      hints=_known_contents(res), etags=etags_of(report), media=media)
     plan.conflicts = conflicts
     plan.stored_bytes = report.totals.remote_bytes
     return plan

@@ -10,6 +10,9 @@ from pathlib import Path
 from r2tui.compare import Report, State
 from r2tui.costs import Prices, UploadCost, upload_cost
 from r2tui.digests import multipart_threshold, part_size_for
+from r2tui.media import media_kind
+from r2tui.media_cache import MediaCache
+from r2tui.media_problems import refusal
 from r2tui.scan import Hasher, LocalFile, LocalLibrary
 from r2tui.transfers.copy import MAX_COPY_SIZE
 from r2tui.transfers.events import Action
@@ -42,6 +45,7 @@ class UploadPlan:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (key, same content as)
     unreadable: dict[str, str] = field(default_factory=dict)  # key -> why it cannot be read
     conflicts: dict[str, str] = field(default_factory=dict)  # key -> why it is not overwritten
+    refused: dict[str, str] = field(default_factory=dict)  # key -> why it is not sent (media)
     stored_bytes: int = 0  # what the bucket holds before the upload (for the storage cost)
 
     @property
@@ -93,17 +97,19 @@ def _class_a(item: PlanItem) -> int:
 
 def plan_uploads(
     res: Resources, report: Report, local: LocalLibrary, keys: Iterable[str] | None = None,
-    *, renames: bool = False,
+    *, renames: bool = False, media: MediaCache | None = None,
 ) -> UploadPlan:
     """Plan the upload of ``keys`` (None: everything missing or changed) after ``report``,
     made from the scan ``local``.
 
     Hashes the files to send (through the hash cache), so that content already stored under
     another key is copied server-side instead of sent again; with ``renames``, a copy from an
-    object with no local twin moves it (the old key goes to the trash).
+    object with no local twin moves it (the old key goes to the trash). With ``media``, the
+    videos and images to send that are corrupt or truncated are refused (``plan.refused``).
     """
     return plan_states(res, local, keys, states_of(report), report.totals.remote_bytes,
-                       etags=etags_of(report), sizes=sizes_of(report), renames=renames)
+                       etags=etags_of(report), sizes=sizes_of(report), renames=renames,
+                       media=media)
 
 
 def plan_states(
@@ -116,13 +122,14 @@ def plan_states(
     etags: Mapping[str, str] | None = None,
     sizes: Mapping[str, int] | None = None,
     renames: bool = False,
+    media: MediaCache | None = None,
 ) -> UploadPlan:
     """Plan ``keys`` against ``states`` (every key not synced, with its state), ``etags`` and
     ``sizes`` (the bucket's, for them) instead of a report: what a UI passes from a snapshot
     it took, so that the plan is computed on other threads from data nobody changes meanwhile."""
     wanted = sorted(local.files) if keys is None else _normalised(keys)
     plan = build_plan(res, local.files, states, wanted, list_skips=keys is not None,
-                      etags=etags, sizes=sizes, renames=renames)
+                      etags=etags, sizes=sizes, renames=renames, media=media)
     plan.stored_bytes = stored_bytes
     return plan
 
@@ -153,11 +160,13 @@ def build_plan(
     etags: Mapping[str, str] | None = None,
     sizes: Mapping[str, int] | None = None,
     renames: bool = False,
+    media: MediaCache | None = None,
 ) -> UploadPlan:
     """Send the ``wanted`` keys that are missing or changed; ``list_skips`` lists the others.
 
     ``hints`` (SHA-256 -> key) are the weakest evidence of where a content may already be
-    stored; like every copy source they are checked with a HEAD before they are used.
+    stored; like every copy source they are checked with a HEAD before they are used. With
+    ``media``, a video or image to send that is corrupt or truncated is refused instead.
     """
     items: list[PlanItem] = []
     to_send: list[LocalFile] = []  # in key order, as ``wanted`` is
@@ -171,6 +180,9 @@ def build_plan(
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
     plan.unreadable = _hash(res.hasher, to_send)
+    if media is not None:
+        plan.refused = _media_refusals(media, to_send, plan.unreadable)
+        to_send = [f for f in to_send if f.key not in plan.refused]
     weak = {sha: key for sha, key in (hints or {}).items() if not overwritten(states, key)}
     index = weak | content_index(res, files, states)
     sources = Sources(index, listing_index(states, etags or {}, sizes or {}), states, renames)
@@ -208,6 +220,22 @@ def _hash(hasher: Hasher, files: list[LocalFile]) -> dict[str, str]:
     for start in range(0, len(big), HASH_BATCH):
         hasher.digest_all(big[start:start + HASH_BATCH], failed)
     return unreadable
+
+
+def _media_refusals(
+    media: MediaCache, files: list[LocalFile], unreadable: Mapping[str, str]
+) -> dict[str, str]:
+    """Key -> why, for the videos and images among ``files`` that will never play or show.
+
+    Only the files to send are read, through the facts cache (each content once)."""
+    wanted = [f for f in files if f.key not in unreadable and media_kind(f.key) is not None]
+    refused: dict[str, str] = {}
+    for key, facts in media.local_all(wanted).items():
+        # An unreadable file fails when it is sent, with the reason of the read.
+        why = None if isinstance(facts, OSError) else refusal(key, facts)
+        if why is not None:
+            refused[key] = why
+    return refused
 
 
 def _add_sends(

@@ -1,0 +1,96 @@
+"""Media facts through the state store, by SHA-256: each content is read once.
+
+A local file's SHA-256 comes from the hash cache (unchanged files are not hashed again); a
+bucket object's from its ``sha256`` metadata. Facts read less thoroughly than asked (a bucket
+object's header, then a local ``--deep`` check) are read again and replace the cached ones.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from r2tui.media import Check, MediaFacts, read_facts
+from r2tui.media_remote import read_remote
+from r2tui.scan import Hasher, LocalFile
+from r2tui.state import StateStore
+from r2tui.storage import S3Client
+
+# Bumped whenever the reader finds other facts for the same bytes: older entries are read again.
+FACTS_VERSION = 1
+# FFmpeg decodes with the GIL released: a few threads keep two cores busy, more only queue.
+READERS = 4
+
+
+class MediaCache:
+    """Facts of local files and bucket objects, cached by content. Safe to share by threads."""
+
+    def __init__(self, store: StateStore, hasher: Hasher) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._lock = threading.Lock()
+        self.read = 0  # contents actually read in this run (tests and benchmarks look at it)
+        self.gets = 0  # ranged GETs sent for bucket objects, and their bytes
+        self.bytes_fetched = 0
+
+    def cached(self, sha256: str, at_least: Check = Check.HEADER) -> MediaFacts | None:
+        """The facts cached for this content if it was checked at least that far."""
+        found = self._store.cached_media(sha256, FACTS_VERSION)
+        if found is None:
+            return None
+        facts = MediaFacts.from_json(found)
+        return facts if facts.checked.rank >= at_least.rank else None
+
+    def local(self, file: LocalFile, *, deep: bool = False) -> MediaFacts:
+        """The facts of a local file: open and decode its first frames (every frame if ``deep``).
+
+        Raises OSError when the file cannot be read.
+        """
+        sha256 = self._hasher.digests(file).sha256
+        wanted = Check.ALL_FRAMES if deep else Check.FIRST_FRAMES
+        facts = self.cached(sha256, wanted)
+        if facts is None:
+            with file.path.open("rb") as source:
+                facts = read_facts(source, file.size, file.key, deep=deep)
+            with self._lock:
+                self.read += 1
+            self._store.store_media(sha256, FACTS_VERSION, facts.to_json())
+        return facts
+
+    def local_all(
+        self, files: Sequence[LocalFile], *, deep: bool = False
+    ) -> dict[str, MediaFacts | OSError]:
+        """:meth:`local` for each file, a few at a time: key -> facts, or why it is unreadable."""
+
+        def one(file: LocalFile) -> MediaFacts | OSError:
+            try:
+                return self.local(file, deep=deep)
+            except OSError as exc:
+                return exc
+
+        if len(files) <= 1:
+            return {f.key: one(f) for f in files}
+        with ThreadPoolExecutor(READERS, thread_name_prefix="r2tui-media") as pool:
+            return dict(zip([f.key for f in files], pool.map(one, files), strict=True))
+
+    def remote(
+        self, client: S3Client, bucket: str, key: str, *, sha256: str | None = None
+    ) -> MediaFacts:
+        """The facts of a bucket object from ranged GETs of its header (and tail).
+
+        ``sha256`` (the object's metadata, when the caller has it from a HEAD or a listing
+        record) lets a cached content be answered with no request. Objects without ``sha256``
+        metadata are read each time: nothing names their content. Raises botocore's errors.
+        """
+        if sha256 is not None and (facts := self.cached(sha256)) is not None:
+            return facts
+        got = read_remote(client, bucket, key)
+        with self._lock:
+            self.read += 1
+            self.gets += got.gets
+            self.bytes_fetched += got.bytes_read
+        stored = got.sha256 or sha256
+        if stored is not None and self.cached(stored, got.facts.checked) is None:
+            self._store.store_media(stored, FACTS_VERSION, got.facts.to_json())
+        return got.facts
