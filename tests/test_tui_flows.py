@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+from textual_image.widget import Image
 
 from r2tui.demo import DemoPlan, seed
 from r2tui.settings import Settings
@@ -18,6 +19,7 @@ from r2tui.tui.app import build_app
 from r2tui.tui.widgets.bucket_tree import BucketTree
 from r2tui.tui.widgets.dashboard import Dashboard
 from r2tui.tui.widgets.local_tree import LocalTree
+from r2tui.tui.widgets.media_pane import MediaPane
 from tests.test_tui_helpers import (
     as_text,
     drive,
@@ -136,3 +138,25 @@ def test_at_80x24_one_tree_all_categories_and_the_footers_keys(seeded: Any) -> N
         assert bucket.display and bucket.has_focus
 
     drive(app, scenario, size=(80, 24))
+
+
+def test_the_details_show_what_a_video_is_and_a_thumbnail(seeded: Any) -> None:
+    settings, plan = seeded
+    slow = next(k for k, shape in plan.shapes.items() if shape.name == "MOOV_AT_END")
+    [extra] = plan.extra  # no local twin: its facts come from ranged GETs
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        tree = app.main.query_one(BucketTree)
+        pane = app.main.query_one(MediaPane)
+        await expand(pilot, tree, "videos/", "videos/closing/", "videos/reminders/")
+        await highlight(pilot, tree, slow)
+        await wait_for(pilot, lambda: pane.query_one("#thumbnail", Image).image is not None)
+        text = on_screen(pane.query_one("#media-text"))
+        assert "duration" in text and "resolution" in text and "codec" in text
+        assert "fast-start no" in " ".join(text.split()) and "not_faststart" in text
+        await highlight(pilot, tree, extra)
+        await wait_for(pilot, lambda: "duration" in on_screen(pane.query_one("#media-text")))
+        assert pane.query_one("#thumbnail", Image).image is None  # no local file to decode
+
+    drive(app, scenario)

@@ -34,6 +34,7 @@ from r2tui.tui.preview import (
     too_big,
 )
 from r2tui.tui.view import ViewState
+from r2tui.tui.widgets.media_pane import MediaPane
 from r2tui.tui.widgets.tree_entries import Entry, Kind
 from r2tui.tui.widgets.tree_labels import rollup
 
@@ -66,6 +67,7 @@ class Details(ReportsWorkerErrors, VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-text")
+        yield MediaPane(self.library)
         yield Static(id="preview-note")
         yield Image(id="preview")
 
@@ -156,6 +158,11 @@ class Details(ReportsWorkerErrors, VerticalScroll):
     def on_details_details_loaded(self, message: DetailsLoaded) -> None:
         if message.key == self.key:
             self._show_details(message.key, message.details, message.local_size, loading=False)
+            path = library_path(self.library.local_root, message.key)
+            details = message.details
+            self.query_one(MediaPane).show_for(
+                message.key, path if message.local_size is not None else None,
+                details.sha256 if details else None, details is not None)
 
     def on_details_preview_loaded(self, message: PreviewLoaded) -> None:
         if message.key != self.key:
@@ -169,6 +176,7 @@ class Details(ReportsWorkerErrors, VerticalScroll):
             preview.display = True
 
     def _clear_preview(self) -> None:
+        self.query_one(MediaPane).clear()
         preview = self.query_one("#preview", Image)
         preview.image = None
         preview.display = False
