@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from r2tui.storage import S3Client
 
@@ -142,7 +143,11 @@ def list_level(
 
 def head(client: S3Client, bucket: str, key: str) -> ObjectDetails:
     """HEAD one object (a Class B operation). botocore errors propagate to the caller."""
-    response = client.head_object(Bucket=bucket, Key=key)
+    return details_of(key, client.head_object(Bucket=bucket, Key=key))
+
+
+def details_of(key: str, response: Mapping[str, Any]) -> ObjectDetails:
+    """What a HEAD's (or a whole GET's) answer says about the object."""
     return ObjectDetails(
         key=key,
         size=int(response.get("ContentLength", 0)),

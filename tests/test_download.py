@@ -282,3 +282,27 @@ def _journaled_chunks(path: Path) -> int:
             return db.execute("SELECT count(*) FROM download_chunks").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+def test_a_small_object_is_one_get_and_one_replaced_since_the_listing_is_fetched_anew(
+    admin: Any, bucket: str, library_root: Path, proxy: S3Proxy,
+) -> None:
+    put(admin, bucket, CARD, b"as listed")
+    put(admin, bucket, "photos/quotes/other.png", b"other")
+    replaced = [False]
+
+    def replace_once() -> None:
+        if not replaced[0]:
+            replaced[0] = True
+            put(admin, bucket, "photos/quotes/other.png", b"replaced after the listing")
+
+    proxy.add_fault(lambda i: gets(i) and i.key == "photos/quotes/other.png",
+                    Before(replace_once))
+    proxy.clear()
+    assert main(["download", "--auto", "--workers", "1"]) == 0
+    card = [r.operation for r in proxy.requests if r.key == CARD]
+    assert card == ["GetObject"]  # no HEAD: the GET's answer says it all
+    other = [(r.operation, r.status) for r in proxy.requests
+             if r.key == "photos/quotes/other.png" and r.operation != "PutObject"]
+    assert other == [("GetObject", 412), ("HeadObject", 200), ("GetObject", 206)]
+    assert (library_root / "photos/quotes/other.png").read_bytes() == b"replaced after the listing"

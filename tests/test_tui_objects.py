@@ -63,7 +63,7 @@ def test_d_downloads_the_highlighted_object_after_a_confirmation(
         await settle(pilot)
         asked = question(pilot)
         assert asked.startswith(f"Download 1 object(s), {size(len(stored))}, into the local "
-                                "library?\nCost: about 2 Class B operations")
+                                "library?\nCost: about 1 Class B operations")
         await pilot.press("y")
         panel = app.main.transfers
         await wait_for(pilot, lambda: not panel.busy, seconds=60)

@@ -1,7 +1,9 @@
 """One object into a local file: ranged GETs in parallel into a hidden ``.part`` file, resumable,
 verified, then renamed into place.
 
-Every GET names the ETag the HEAD saw (``If-Match``), so the chunks all come from one version;
+An object of one chunk (8 MiB) is one GET on the listing's ETag (``If-Match``), its answer
+standing in for a HEAD. A bigger one is HEADed, and every ranged GET names the ETag the HEAD saw,
+so the chunks all come from one version;
 the journal records each chunk once it is on disk, so a rerun after a kill fetches only the rest
 (if the object is still that version). The whole file is checked against the ``sha256``
 metadata (or the ETag) before the rename; the file gets the object's mtime, and the hash cache
@@ -21,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from r2tui.digests import Digests, compute_digests, part_size_for
 from r2tui.identity import Verdict, quick_verdict, verdict_from_details
-from r2tui.inventory import ObjectDetails, RemoteObject
+from r2tui.inventory import ObjectDetails, RemoteObject, details_of
 from r2tui.scan import LocalFile
 from r2tui.transfers.context import JobError, TransferContext
 from r2tui.transfers.download_plan import DownloadItem
@@ -55,6 +57,10 @@ def fetch(ctx: TransferContext, item: DownloadItem, progress: Progress) -> Fetch
     The object may have been replaced since it was planned: the version the HEAD sees now is
     the one fetched. If it is replaced mid-way, the download starts over once.
     """
+    if item.size <= part_size_for(item.size):
+        fetched = _fetch_whole(ctx, item, progress)
+        if fetched is not None:
+            return fetched
     for _ in range(2):
         details = head_object(ctx, item.key)
         try:
@@ -63,6 +69,37 @@ def fetch(ctx: TransferContext, item: DownloadItem, progress: Progress) -> Fetch
             if not precondition_failed(exc):
                 raise
     raise JobError("the object kept changing while it was downloaded; nothing written")
+
+
+def _fetch_whole(ctx: TransferContext, item: DownloadItem, progress: Progress) -> Fetched | None:
+    """An object of one chunk in one GET, on the listing's ETag: its answer says all a HEAD
+    would, and there is nothing to resume, so no journal. None if the object changed since it
+    was listed (412): the caller then takes the HEAD's way."""
+    try:
+        data, details = ctx.call(lambda: _get_whole(ctx, item))
+    except ClientError as exc:
+        if precondition_failed(exc):
+            return None
+        raise
+    item.target.parent.mkdir(parents=True, exist_ok=True)
+    part = part_path(item.target)
+    with part.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    progress(len(data), True)
+    fetched = _verify(ctx, item, part, details)
+    _put_in_place(item, part)
+    return fetched
+
+
+def _get_whole(ctx: TransferContext, item: DownloadItem) -> tuple[bytes, ObjectDetails]:
+    response = ctx.client.get_object(Bucket=ctx.bucket, Key=item.key, IfMatch=f'"{item.etag}"')
+    data = response["Body"].read()
+    details = details_of(item.key, response)
+    if len(data) != details.size:
+        raise JobError(f"the storage sent {len(data)} bytes, expected {details.size}")
+    return data, details
 
 
 def _fetch(

@@ -55,8 +55,10 @@ class DownloadPlan:
 
     @property
     def class_b_ops(self) -> int:
-        """Billed reads: a HEAD and the ranged GETs of each object (R2 charges no egress)."""
-        return sum(1 + -(-i.size // part_size_for(i.size)) for i in self.items)
+        """Billed reads (R2 charges no egress): one GET for an object of one chunk, else a HEAD
+        and its ranged GETs."""
+        chunks = [max(1, -(-i.size // part_size_for(i.size))) for i in self.items]
+        return sum(n + (n > 1) for n in chunks)
 
 
 def target_for(base: Path, relative: str) -> Path:
