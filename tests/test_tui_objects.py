@@ -19,6 +19,7 @@ from r2tui.tui.app import build_app
 from r2tui.tui.screens.dialogs import ConfirmScreen, MoveScreen
 from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
+from tests.support.media import generate
 from tests.test_tui_helpers import as_text, drive, expand, highlight, settle, wait_for
 
 SCALE = 0.02
@@ -162,3 +163,24 @@ def test_the_upload_plan_shows_a_rename_row(seeded: Any, admin: Any) -> None:
     drive(app, scenario)
     keys = keys_of(admin, settings.bucket)
     assert extra not in keys and new_key in keys
+
+
+def test_the_upload_plan_refuses_a_truncated_video(seeded: Any, tmp_path: Path) -> None:
+    settings, _ = seeded
+    key = "videos/reminders/cut short.mp4"
+    (Path(settings.local_root) / key).write_bytes(generate(tmp_path / "media").truncated)
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_object(pilot, "videos/reminders/")
+        await pilot.press("m", "u")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, PlanScreen)
+        table = screen.query_one(DataTable)
+        rows = [[as_text(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [r[:2] for r in rows] == [["refused", key]] and "truncated" in rows[0][3]
+        assert "1 refused (broken media" in as_text(screen.query_one("#plan-summary").render())
+        assert screen.query_one("#start").disabled
+
+    drive(app, scenario)

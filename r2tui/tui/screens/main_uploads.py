@@ -97,8 +97,11 @@ def _plan(library: Library, request: PlanRequest) -> UploadPlan:
     if local is None:
         raise ConfigError("uploading needs the local library: set R2_LOCAL_ROOT")
     res = Resources.of(library)
-    # Renames are offered: the plan shows each one, and the old key goes to the trash.
+    # Renames are offered: the plan shows each one, and the old key goes to the trash. Broken
+    # media (corrupt, truncated) is refused, as by `r2tui upload` without --force.
     if request.states is None:  # no report yet: the plan makes its own
-        return plan_uploads(res, library.report(local), local, request.keys, renames=True)
+        return plan_uploads(res, library.report(local), local, request.keys, renames=True,
+                            media=library.media)
     return plan_states(res, local, request.keys, request.states, request.stored_bytes,
-                       etags=request.etags, sizes=request.sizes, renames=True)
+                       etags=request.etags, sizes=request.sizes, renames=True,
+                       media=library.media)

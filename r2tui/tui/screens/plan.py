@@ -39,6 +39,9 @@ class PlanScreen(ModalScreen[bool]):
             table.add_columns("Action", "Key", "Size", "Note")
             for item in plan.items[:SHOWN_ITEMS]:
                 table.add_row(*plan_row(item))
+            for key, reason in sorted(plan.refused.items())[:SHOWN_ITEMS]:
+                table.add_row(Text("refused", style="bold red"), literal(key), Text(""),
+                              literal(reason))
             yield table
             with Horizontal(id="plan-buttons"):
                 yield Button("Start upload (y)", variant="success", id="start",
@@ -52,7 +55,8 @@ class PlanScreen(ModalScreen[bool]):
             f"{p.copies} server-side copies instead of uploads (same content already there)"
             + (f", {p.renames} of them renames (the old key goes to the trash)"
                if p.renames else ""),
-            f"{p.skips} skipped",
+            f"{p.skips} skipped" + (f", {len(p.refused)} refused (broken media: "
+                                   "'r2tui upload --force' sends them)" if p.refused else ""),
             self._cost(),
         ]
         if len(p.items) > SHOWN_ITEMS:
