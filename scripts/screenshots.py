@@ -62,6 +62,14 @@ async def preview(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def video_details(pilot: Pilot[int]) -> None:
+    """A video's facts, its problem (not fast-start) and its thumbnail, found with the filter."""
+    await pilot.press("slash", *"closing_001", "enter")
+    await settle(pilot)
+    await pilot.pause(1.0)
+    await settle(pilot)
+
+
 async def upload_plan(pilot: Pilot[int]) -> None:
     await pilot.press("m", "u")
     await settle(pilot)
@@ -123,6 +131,7 @@ SHOTS: dict[str, Steps] = {
     "main-80x24": narrow,
     "main": main_screen,
     "details-preview": preview,
+    "video-details": video_details,
     "upload-plan": upload_plan,
     "delete-confirm": delete_confirm,
     "rename-plan": rename_plan,
