@@ -105,7 +105,7 @@ def test_auto_brings_what_the_library_lacks_with_its_mtime_and_teaches_the_hash_
 
 
 def test_overwrite_replaces_a_differing_local_file(
-    admin: Any, bucket: str, library_root: Path
+    admin: Any, bucket: str, library_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = library_root / CARD
     target.parent.mkdir(parents=True)
@@ -116,6 +116,9 @@ def test_overwrite_replaces_a_differing_local_file(
     assert target.read_bytes() == b"local version"
     assert main(["download", CARD, "--overwrite"]) == 0
     assert target.read_bytes() == b"bucket version"
+    capsys.readouterr()
+    assert main(["download", CARD]) == 0  # the hash cache knows the file holds it now
+    assert "downloaded 0, skipped 1" in capsys.readouterr().out
 
 
 def test_chosen_prefix_and_key_into_another_folder(

@@ -43,7 +43,7 @@ def download_command(
         else:
             chosen = [pair for target in targets for pair in _expand(library, target, to)]
             plan = plan_chosen(_unique(chosen), destination, overwrite=overwrite,
-                               in_library=to is None)
+                               hasher=library.hasher if to is None else None)
         _print_plan(plan, settings.prices, as_json, verbose=dry_run)
         if dry_run:
             return int(ExitCode.FAILED if plan.refused else ExitCode.OK)

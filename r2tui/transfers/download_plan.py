@@ -18,7 +18,7 @@ from r2tui.digests import compute_digests, part_size_for
 from r2tui.identity import Verdict, quick_verdict
 from r2tui.inventory import RemoteObject
 from r2tui.keys import TRASH_PREFIX, key_problem
-from r2tui.scan import LocalFile
+from r2tui.scan import Hasher, LocalFile
 
 NOT_LOCAL = "not in the local library"
 DIFFERS = "differs from the local file"
@@ -104,10 +104,15 @@ def plan_auto(report: Report, root: Path, *, overwrite: bool = False) -> Downloa
 
 def plan_chosen(
     objects: Iterable[tuple[RemoteObject, str]], base: Path, *, overwrite: bool = False,
-    in_library: bool = True,
+    hasher: Hasher | None = None,
 ) -> DownloadPlan:
-    """``(object, path relative to base)`` pairs: each object to ``base / path``."""
+    """``(object, path relative to base)`` pairs: each object to ``base / path``.
+
+    ``hasher``: ``base`` is the library, whose hash cache tells a local file's content (and
+    learns what is downloaded); without one, local files are hashed here, and nothing learnt.
+    """
     plan = DownloadPlan()
+    in_library = hasher is not None
     for obj, relative in objects:
         if obj.key.startswith(TRASH_PREFIX):
             plan.refused[obj.key] = "in the trash: 'r2tui trash restore' puts it back first"
@@ -115,10 +120,11 @@ def plan_chosen(
         existing = _existing(base, relative)
         if existing is None:
             _add(plan, obj, base, relative, NOT_LOCAL, None, in_library)
-        elif _holds(existing[0], obj):
+        elif _holds(LocalFile(relative, base / relative, existing.size, existing.mtime_ns), obj,
+                       hasher):
             plan.skipped[obj.key] = "the local file already holds this content"
         elif overwrite:
-            _add(plan, obj, base, relative, DIFFERS, existing[1], in_library)
+            _add(plan, obj, base, relative, DIFFERS, existing, in_library)
         else:
             plan.skipped[obj.key] = f"{DIFFERS} (--overwrite replaces it)"
     return plan
@@ -137,22 +143,20 @@ def _add(
                                    in_library))
 
 
-def _existing(base: Path, relative: str) -> tuple[Path, Existing] | None:
-    path = base / relative
+def _existing(base: Path, relative: str) -> Existing | None:
     try:
-        st = path.stat()
+        st = (base / relative).stat()
     except (OSError, ValueError):
         return None
-    return path, Existing(st.st_size, st.st_mtime_ns)
+    return Existing(st.st_size, st.st_mtime_ns)
 
 
-def _holds(path: Path, obj: RemoteObject) -> bool:
+def _holds(file: LocalFile, obj: RemoteObject, hasher: Hasher | None) -> bool:
     """Whether the local file provably holds the object's content (from size and ETag)."""
+    if file.size != obj.size:
+        return False
     try:
-        if path.stat().st_size != obj.size:
-            return False
-        digests = compute_digests(path)
+        digests = hasher.digests(file) if hasher is not None else compute_digests(file.path)
     except OSError:
         return False
-    file = LocalFile(obj.key, path, obj.size, 0, digests)
     return quick_verdict(file, digests, obj, None) is Verdict.SAME

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from textual import work
 
 from r2tui.costs import usd
-from r2tui.errors import UsageError
+from r2tui.errors import R2TuiError, UsageError
 from r2tui.formatting import size
 from r2tui.inventory import RemoteObject
 from r2tui.keys import TRASH_PREFIX, check_key
@@ -54,7 +54,7 @@ class ObjectActions(MainScreenBase):
         def head(key: str) -> RemoteObject | None:
             try:
                 d = self.library.head(key)
-            except Exception:  # gone, or unreadable: named in the confirmation
+            except R2TuiError:  # gone, or unreadable: named in the confirmation
                 return None
             return RemoteObject(key, d.size, d.etag, d.last_modified)
 
@@ -81,7 +81,7 @@ class ObjectActions(MainScreenBase):
         with self.in_flight.track():
             root = self.library.settings.require_local_root().resolve()
             objects, gone = self._objects(keys)
-            plan = plan_chosen([(o, o.key) for o in objects], root)
+            plan = plan_chosen([(o, o.key) for o in objects], root, hasher=self.library.hasher)
             plan.refused.update({k: "no longer in the bucket" for k in gone})
         self.post_message(DownloadPlanReady(plan))
 
