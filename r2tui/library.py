@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from r2tui.inventory import (
 )
 from r2tui.keys import check_key
 from r2tui.media_cache import MediaCache
+from r2tui.media_overview import MediaOverview, gather
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
@@ -84,6 +86,16 @@ class Library:
                 head=self.head,
                 workers=s.workers,
             )
+
+    def media_overview(
+        self, *, read: bool = False, progress: Callable[[int, int], None] | None = None
+    ) -> MediaOverview | None:
+        """The local library's media by category (None without a local folder): the facts
+        cached so far, and with ``read`` those of every other file, read now."""
+        local = self.scan_local()
+        if local is None:
+            return None
+        return gather(self.media, local, self.settings.layout, read=read, progress=progress)
 
     def iter_objects(self) -> Prefetched:
         """Every object in the bucket; pages are fetched in the background from this call on."""

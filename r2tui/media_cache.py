@@ -8,8 +8,9 @@ object's header, then a local ``--deep`` check) are read again and replace the c
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from r2tui.media import Check, MediaFacts, read_facts
 from r2tui.media_remote import read_remote
@@ -30,6 +31,7 @@ class MediaCache:
         self._store = store
         self._hasher = hasher
         self._lock = threading.Lock()
+        self._contents: dict[str, tuple[threading.Lock, int]] = {}  # being read, and by how many
         self.read = 0  # contents actually read in this run (tests and benchmarks look at it)
         self.gets = 0  # ranged GETs sent for bucket objects, and their bytes
         self.bytes_fetched = 0
@@ -42,6 +44,12 @@ class MediaCache:
         facts = MediaFacts.from_json(found)
         return facts if facts.checked.rank >= at_least.rank else None
 
+    def known(self, file: LocalFile) -> MediaFacts | None:
+        """The cached facts of a local file, reading nothing: None unless the hash cache knows
+        the file as it is now and the facts of its content are cached."""
+        digests = file.digests or self._hasher.cached(file)
+        return self.cached(digests.sha256) if digests is not None else None
+
     def local(self, file: LocalFile, *, deep: bool = False) -> MediaFacts:
         """The facts of a local file: open and decode its first frames (every frame if ``deep``).
 
@@ -49,14 +57,32 @@ class MediaCache:
         """
         sha256 = self._hasher.digests(file).sha256
         wanted = Check.ALL_FRAMES if deep else Check.FIRST_FRAMES
-        facts = self.cached(sha256, wanted)
-        if facts is None:
-            with file.path.open("rb") as source:
-                facts = read_facts(source, file.size, file.key, deep=deep)
-            with self._lock:
-                self.read += 1
-            self._store.store_media(sha256, FACTS_VERSION, facts.to_json())
+        with self._reading(sha256):  # twins read at once by two threads: one reads, one waits
+            facts = self.cached(sha256, wanted)
+            if facts is None:
+                with file.path.open("rb") as source:
+                    facts = read_facts(source, file.size, file.key, deep=deep)
+                with self._lock:
+                    self.read += 1
+                self._store.store_media(sha256, FACTS_VERSION, facts.to_json())
         return facts
+
+    @contextmanager
+    def _reading(self, sha256: str) -> Iterator[None]:
+        """Hold the one lock of this content while it is looked up and read."""
+        with self._lock:
+            lock, users = self._contents.get(sha256, (threading.Lock(), 0))
+            self._contents[sha256] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._contents[sha256]
+                if users == 1:
+                    del self._contents[sha256]
+                else:
+                    self._contents[sha256] = (lock, users - 1)
 
     def local_all(
         self, files: Sequence[LocalFile], *, deep: bool = False

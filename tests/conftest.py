@@ -14,6 +14,7 @@ import pytest
 from r2tui.sample import content_for, write_library
 from r2tui.settings import Secret, Settings
 from tests.support.keys import CLI_KEYS
+from tests.support.media import Media, generate
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, MotoServer, S3Proxy
 
 _bucket_numbers = itertools.count(1)
@@ -38,6 +39,12 @@ def moto_server() -> Iterator[MotoServer]:
 def s3_proxy(moto_server: MotoServer) -> Iterator[S3Proxy]:
     with S3Proxy(moto_server.url) as proxy:
         yield proxy
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Media:
+    """Generated videos and images, good and broken (tests/support/media.py)."""
+    return generate(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture

@@ -31,15 +31,10 @@ from r2tui.scan import Hasher, LocalFile
 from r2tui.settings import Settings
 from r2tui.state import StateStore
 from r2tui.storage import make_client
-from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media, generate
+from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media
 from tests.support.servers import S3Proxy
 
 KiB = 1024
-
-
-@pytest.fixture(scope="session")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Media:
-    return generate(tmp_path_factory.mktemp("media"))
 
 
 def facts_of(data: bytes, name: str = "clip.mp4", *, deep: bool = False) -> MediaFacts:

@@ -13,7 +13,7 @@ import pytest
 from r2tui.cli import main
 from r2tui.demo import seed
 from r2tui.media_remote import HEAD_BYTES
-from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media, generate
+from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media
 from tests.support.servers import S3Proxy
 
 GOOD = [f"videos/intros/good {n}.mp4" for n in range(3)]
@@ -31,11 +31,6 @@ EXPECTED = {
     "videos/intros/odd.mp4": {"resolution_outlier"},
     "photos/quotes/card [draft].jpg": {"extension_mismatch"},
 }
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Media:
-    return generate(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)

@@ -160,3 +160,38 @@ def test_the_details_show_what_a_video_is_and_a_thumbnail(seeded: Any) -> None:
         assert pane.query_one("#thumbnail", Image).image is None  # no local file to decode
 
     drive(app, scenario)
+
+
+def test_the_media_view_and_problems_only_find_the_videos_that_will_not_play(
+    seeded: Any,
+) -> None:
+    settings, plan = seeded
+    slow, cut = (next(k for k, s in plan.shapes.items() if s.name == name)
+                 for name in ("MOOV_AT_END", "TRUNCATED"))
+    app = build_app(settings)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = app.main
+        dashboard, tree = screen.query_one(Dashboard), screen.query_one(BucketTree)
+        assert screen.view.media is not None and screen.view.media.known == 0  # cold cache
+        await pilot.press("v")
+        await wait_for(pilot, lambda: screen.view.media is not None
+                       and screen.view.media.unread == 0)
+        await settle(pilot)
+        rows = {str(key.value): " ".join(as_text(c) for c in dashboard.get_row(key))
+                for key in dashboard.rows}
+        assert "1 truncated" in rows["reminders"] and "1 not fast-start" in rows["closing"]
+        assert "0:0" in rows["reminders"] and "64x36" in rows["reminders"]  # duration, usual size
+        assert "facts of all" in str(dashboard.border_subtitle)
+        await pilot.press("o")
+        await expand(pilot, tree, "videos/", "videos/closing/", "videos/reminders/")
+        closing = tree.node_for("videos/closing/")
+        assert closing is not None
+        assert [n.data.key for n in closing.children if n.data] == [slow]
+        slow_node, cut_node = tree.node_for(slow), tree.node_for(cut)
+        assert slow_node is not None and cut_node is not None
+        assert "⚠ not fast-start" in as_text(slow_node.label)
+        assert "⚠ truncated" in as_text(cut_node.label)
+        assert "Reminders" in {as_text(dashboard.get_row(k)[0]).strip() for k in dashboard.rows}
+
+    drive(app, scenario)

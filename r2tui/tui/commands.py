@@ -63,7 +63,12 @@ SCREEN_COMMANDS: tuple[Command, ...] = (  # the footer's order: what must never 
     Command("r", "refresh", "Refresh", "List the bucket and scan the local library again",
             "refresh", show=False, display="r"),
     Command("o", "toggle_problems", "Problems only",
-            "Show only missing, changed and extra files", "problems", show=False, display="o"),
+            "Show only missing, changed and extra files, and media with problems", "problems",
+            show=False, display="o"),
+    Command("v", "toggle_media", "Media view",
+            "Categories by media: facts known, total duration, usual size, media problems "
+            "(reads the local files' facts not known yet, once)", "media-view", show=False,
+            display="v"),
     Command("T", "toggle_transfers", "Transfers", "Show or hide the transfers panel",
             "transfers", show=False, display="T"),
     Command("R", "retry_failed", "Retry failed", "Upload the failed files of the last batch again",
@@ -94,4 +99,5 @@ RECIPES: tuple[tuple[str, str], ...] = (
     ("Where is videos/ incomplete?",
      "read the counts on videos/ and its folders, or o: problems only"),
     ("Upload what is missing", "m (in a category, or at the root: everywhere)  u  y"),
+    ("Which videos will not play?", "v: media problems by category, then o: only those files"),
 )

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from r2tui.compare import CategoryReport, State, Tally
 from r2tui.keys import printable
+from r2tui.media_problems import REFUSED, MediaProblem, ProblemKind
 
 STATE_MARKS: dict[State, tuple[str, str]] = {
     State.MISSING: ("✗ missing", "bold red"),
@@ -49,6 +50,25 @@ def counts_badge(present: int, tallies: list[Tally], has_local: bool) -> Text:
             text.append(" · ")
             text.append(f"{n:,} {word}", style=style)
     return text
+
+
+KIND_WORDS = {ProblemKind.CORRUPT: "corrupt", ProblemKind.TRUNCATED: "truncated",
+              ProblemKind.NOT_FASTSTART: "not fast-start",
+              ProblemKind.EXTENSION_MISMATCH: "wrong extension",
+              ProblemKind.RESOLUTION_OUTLIER: "odd size"}  # most severe first
+
+
+def kind_style(kind: ProblemKind) -> str:
+    """Red for what will never play or show (upload refuses it), yellow for the rest."""
+    return "bold red" if kind in REFUSED else "yellow"
+
+
+def media_mark(problems: tuple[MediaProblem, ...]) -> Text:
+    """``⚠ truncated`` after a file's name: its most severe media problem."""
+    if not problems:
+        return Text("")
+    kind = min((p.kind for p in problems), key=list(KIND_WORDS).index)
+    return Text(f"⚠ {KIND_WORDS[kind]}", style=kind_style(kind))
 
 
 def state_mark(state: State | None) -> Text:

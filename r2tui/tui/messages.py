@@ -9,6 +9,7 @@ from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
 from r2tui.compare import Report
+from r2tui.media_overview import MediaOverview
 from r2tui.transfers import DownloadPlan, UploadPlan
 from r2tui.transfers.relocate import MoveSummary
 
@@ -16,6 +17,21 @@ from r2tui.transfers.relocate import MoveSummary
 @dataclass
 class ReportLoaded(Message):
     report: Report
+
+
+@dataclass
+class MediaLoaded(Message):
+    """The local media's overview (None: no local library folder)."""
+
+    overview: MediaOverview | None
+
+
+@dataclass
+class MediaReading(Message):
+    """Progress of reading the media facts not cached yet."""
+
+    done: int
+    total: int
 
 
 @dataclass

@@ -8,6 +8,8 @@ from types import MappingProxyType
 
 from r2tui.compare import CategoryReport, Report, State
 from r2tui.layout import Category, Layout
+from r2tui.media_overview import MediaOverview
+from r2tui.media_problems import MediaProblem
 
 UPLOADABLE = (State.MISSING, State.CHANGED)
 PROBLEMS = (State.MISSING, State.CHANGED, State.EXTRA)
@@ -52,6 +54,7 @@ class ViewState:
         self.report: Report | None = None
         self.selected: set[str] = set()
         self.problems_only = False
+        self.media: MediaOverview | None = None  # the local media's facts, as far as known
         self._states: dict[str, State] = {}
         self._problem_dirs: set[str] = set()
 
@@ -59,17 +62,27 @@ class ViewState:
         self.report = report
         self._reindex()
 
+    def set_media(self, media: MediaOverview | None) -> None:
+        self.media = media
+        self._reindex()
+
     def _reindex(self) -> None:
-        assert self.report is not None
         self._states = {}
-        for category_report in self.report.all_reports:
+        for category_report in self.report.all_reports if self.report else []:
             self._states.update(category_report.problems)
         self._problem_dirs = {
             prefix
-            for key, state in self._states.items()
-            if state in PROBLEMS
+            for key in self._problem_keys()
             for prefix in ancestors(key)
         }
+
+    def _problem_keys(self) -> list[str]:
+        keys = [key for key, state in self._states.items() if state in PROBLEMS]
+        return keys + list(self.media.problems if self.media else ())
+
+    def media_problems(self, key: str) -> tuple[MediaProblem, ...]:
+        """What is wrong with the media file ``key``, as far as its facts are known."""
+        return self.media.problems.get(key, ()) if self.media else ()
 
     def state_of(self, key: str) -> State | None:
         return self._states.get(key)
@@ -118,7 +131,8 @@ class ViewState:
         return [k for k, s in self._states.items() if s is State.MISSING]
 
     def shows_file(self, key: str) -> bool:
-        return not self.problems_only or self._states.get(key) in PROBLEMS
+        return (not self.problems_only or self._states.get(key) in PROBLEMS
+                or bool(self.media_problems(key)))
 
     def shows_dir(self, prefix: str) -> bool:
         return not self.problems_only or prefix in self._problem_dirs

@@ -115,6 +115,14 @@ class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
             " · problems only" if self.view.problems_only else ""
         )
 
+    def action_toggle_media(self) -> None:
+        """The dashboard's media view; the facts not cached yet are read for it, once."""
+        dashboard = self.query_one(Dashboard)
+        dashboard.media = not dashboard.media
+        media = self.view.media
+        if dashboard.media and (media is None or media.unread) and self.library.local_root:
+            self.load_media(read=True)
+
     def action_deploy_settings(self) -> None:
         self.app.push_screen(EnvScreen(self.library.settings))
 

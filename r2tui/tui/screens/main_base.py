@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from r2tui.keys import printable
 from r2tui.library import Library
 from r2tui.tui.inflight import InFlight
-from r2tui.tui.messages import ReportLoaded, ReportsWorkerErrors
+from r2tui.tui.messages import MediaLoaded, MediaReading, ReportLoaded, ReportsWorkerErrors
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.dashboard import Dashboard
 from r2tui.tui.widgets.details import Details
@@ -60,6 +60,30 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
         self._show_counts()
         for tree in self.query(LazyTree):
             tree.rerender()
+        self.load_media(read=self.query_one(Dashboard).media)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="media-overview")
+    def load_media(self, read: bool) -> None:
+        """The media overview: the cached facts (no read), or with ``read`` every file's."""
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.post_message(MediaReading(done, total))
+
+        overview = self.library.media_overview(read=read, progress=progress)
+        if not worker.is_cancelled:
+            self.post_message(MediaLoaded(overview))
+
+    def on_media_loaded(self, message: MediaLoaded) -> None:
+        self.view.set_media(message.overview)
+        if self.view.report is not None:
+            self._show_counts()
+        for tree in self.query(LazyTree):
+            tree.rerender()
+
+    def on_media_reading(self, message: MediaReading) -> None:
+        self.query_one(Dashboard).show_reading(message.done, message.total)
 
     def _show_counts(self) -> None:
         assert self.view.report is not None

@@ -1,5 +1,7 @@
 """The categories table: expected, local, remote, missing, changed, extra, size and progress;
-compact on a narrow screen: name, present/expected, problems and a short bar."""
+compact on a narrow screen: name, present/expected, problems and a short bar. Its media view
+(``v``) shows instead what the local videos and images are: facts known, total duration, usual
+resolution and media problems by kind."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from textual.widgets import DataTable
 
 from r2tui.compare import CategoryReport, Report
 from r2tui.costs import Prices, storage_line
-from r2tui.formatting import size
+from r2tui.formatting import clock, size
 from r2tui.layout import Category
-from r2tui.tui.format import bar
+from r2tui.media_overview import CategoryMedia
+from r2tui.tui.format import KIND_WORDS, bar, kind_style
 from r2tui.tui.view import ViewState
 
 COLUMNS = ("Category", "Expected", "Local", "Remote", "Missing", "Changed", "Extra", "Size",
@@ -18,6 +21,10 @@ COLUMNS = ("Category", "Expected", "Local", "Remote", "Missing", "Changed", "Ext
 WIDTHS = (26, 8, 6, 6, 7, 7, 5, 10, 15)
 COMPACT_COLUMNS = ("Category", "Present", "Problems", "Progress")
 COMPACT_WIDTHS = (28, 11, 18, 10)
+MEDIA_COLUMNS = ("Category", "Facts", "Duration", "Usual size", "Media problems")
+MEDIA_WIDTHS = (26, 11, 9, 10, 40)
+COMPACT_MEDIA_COLUMNS = ("Category", "Duration", "Usual size", "Media problems")
+COMPACT_MEDIA_WIDTHS = (28, 9, 10, 22)
 UNCATEGORISED = "uncategorised"
 
 
@@ -28,6 +35,7 @@ class Dashboard(DataTable[Text | str]):
         self.prices = prices
         self.border_title = "Categories"
         self._compact = False
+        self._media = False
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -38,36 +46,78 @@ class Dashboard(DataTable[Text | str]):
 
     @compact.setter
     def compact(self, compact: bool) -> None:
-        if compact == self._compact:
-            return
-        self._compact = compact
+        if compact != self._compact:
+            self._compact = compact
+            self._rebuild()
+
+    @property
+    def media(self) -> bool:
+        """Whether the media view is shown instead of the counts."""
+        return self._media
+
+    @media.setter
+    def media(self, media: bool) -> None:
+        if media != self._media:
+            self._media = media
+            self.border_title = "Categories · media" if media else "Categories"
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         self.clear(columns=True)
         self._add_columns()
         if self.view.report is not None:
             self.show(self.view.report)
 
     def _add_columns(self) -> None:
-        names, widths = (COMPACT_COLUMNS, COMPACT_WIDTHS) if self._compact else (COLUMNS, WIDTHS)
-        numeric = {1} if self._compact else set(range(1, len(names) - 1))
+        names, widths = {
+            (False, False): (COLUMNS, WIDTHS), (True, False): (COMPACT_COLUMNS, COMPACT_WIDTHS),
+            (False, True): (MEDIA_COLUMNS, MEDIA_WIDTHS),
+            (True, True): (COMPACT_MEDIA_COLUMNS, COMPACT_MEDIA_WIDTHS),
+        }[(self._compact, self._media)]
+        numeric = set(range(1, len(names) - 1)) if self._media or not self._compact else {1}
         for index, (name, width) in enumerate(zip(names, widths, strict=True)):
             label = name.rjust(width) if index in numeric else name
             self.add_column(label, key=name.lower(), width=width)
 
     def show(self, report: Report) -> None:
         """Rebuild the rows, keeping the cursor on the same category; the cost below them."""
-        self.border_subtitle = storage_line(self.prices, report.totals.remote_bytes)
+        self.border_subtitle = (self._media_line() if self._media
+                                else storage_line(self.prices, report.totals.remote_bytes))
         row = self.cursor_row
         self.clear()
         for category_report in report.all_reports:
             if category_report.category is None and not category_report.tally.remote:
                 continue
-            if self.view.problems_only and not _has_problems(category_report):
+            media = self._media_of(category_report)
+            if self.view.problems_only and not (_has_problems(category_report)
+                                                or (media and media.with_problems)):
                 continue
             key = category_report.category.id if category_report.category else UNCATEGORISED
-            cells = _compact_cells if self._compact else _cells
-            self.add_row(*cells(category_report, report.has_local), key=key)
+            self.add_row(*self._cells(category_report, media, report.has_local), key=key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
+
+    def _media_of(self, r: CategoryReport) -> CategoryMedia | None:
+        media = self.view.media
+        return media.categories.get(r.category.id) if media and r.category else None
+
+    def _cells(self, r: CategoryReport, media: CategoryMedia | None,
+               has_local: bool) -> list[Text | str]:
+        if not self._media:
+            return (_compact_cells if self._compact else _cells)(r, has_local)
+        cells = _media_cells(r.name, media)
+        return [cells[0], *cells[2:]] if self._compact else cells
+
+    def _media_line(self) -> str:
+        media = self.view.media
+        if media is None:
+            return "media facts need the local library folder"
+        if media.unread:
+            return f"facts of {media.known:,} of {media.files:,} local media files"
+        return f"facts of all {media.files:,} local media files"
+
+    def show_reading(self, done: int, total: int) -> None:
+        self.border_subtitle = f"reading media facts: {done:,} of {total:,}"
 
     def highlighted_category(self) -> tuple[bool, Category | None]:
         """``(found, category)``: the category under the cursor (None: the uncategorised)."""
@@ -121,3 +171,19 @@ def _compact_cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
         shown,
         bar(t.present, t.expected, width=5, clean=not _has_problems(r)),
     ]
+
+
+def _media_cells(name: str, m: CategoryMedia | None) -> list[Text]:
+    """Category, facts known, total duration, usual size, problems by kind (most severe first);
+    the compact table has the same widths, the facts column apart."""
+    widths = MEDIA_WIDTHS
+    if m is None or not m.files:
+        return [Text(name), Text("-".rjust(widths[1]), style="dim"), Text(""), Text(""), Text("")]
+    facts = Text(f"{m.known:,}/{m.files:,}".rjust(widths[1]),
+                 style="" if m.known == m.files else "yellow")
+    length = Text(clock(m.duration).rjust(widths[2]) if m.duration else "")
+    usual = Text(f"{m.usual[0]}x{m.usual[1]}".rjust(widths[3]) if m.usual else "")
+    shown = Text(" · ").join(Text(f"{n:,} {KIND_WORDS[kind]}",
+                                  style=kind_style(kind))
+                             for kind in KIND_WORDS if (n := m.kinds.get(kind)))
+    return [Text(name), facts, length, usual, shown]

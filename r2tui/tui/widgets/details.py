@@ -162,7 +162,8 @@ class Details(ReportsWorkerErrors, VerticalScroll):
             details = message.details
             self.query_one(MediaPane).show_for(
                 message.key, path if message.local_size is not None else None,
-                details.sha256 if details else None, details is not None)
+                details.sha256 if details else None, details is not None,
+                self.view.media_problems(message.key))
 
     def on_details_preview_loaded(self, message: PreviewLoaded) -> None:
         if message.key != self.key:

@@ -25,7 +25,7 @@ from r2tui.formatting import media_rows
 from r2tui.library import Library
 from r2tui.media import MediaFacts
 from r2tui.media_frames import frame_at
-from r2tui.media_problems import problems_of
+from r2tui.media_problems import MediaProblem, ProblemKind, problems_of
 from r2tui.scan import LocalFile
 from r2tui.storage import storage_errors
 from r2tui.tui.format import literal
@@ -50,6 +50,7 @@ class MediaPane(Vertical):
         super().__init__(id="media")
         self.library = library
         self.key: str | None = None
+        self._outliers: tuple[MediaProblem, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="media-text", markup=False)
@@ -61,9 +62,15 @@ class MediaPane(Vertical):
         self.query_one("#thumbnail", Image).image = None
         self.query_one("#thumbnail", Image).display = False
 
-    def show_for(self, key: str, path: Path | None, sha256: str | None, in_bucket: bool) -> None:
-        """Read the facts of ``key`` (its local file ``path`` first) unless it is no media."""
+    def show_for(self, key: str, path: Path | None, sha256: str | None, in_bucket: bool,
+                 known: tuple[MediaProblem, ...] = ()) -> None:
+        """Read the facts of ``key`` (its local file ``path`` first) unless it is no media.
+
+        ``known``: the problems the library's overview found, of which those judged against
+        the category (an odd size) are shown too; the others come from the facts read here.
+        """
         self.clear()
+        self._outliers = tuple(p for p in known if p.kind is ProblemKind.RESOLUTION_OUTLIER)
         if not key.lower().endswith(MEDIA_SUFFIXES) or (path is None and not in_bucket):
             return
         self.key = key
@@ -98,7 +105,7 @@ class MediaPane(Vertical):
         if message.key != self.key:
             return
         self.display = True
-        self.query_one("#media-text", Static).update(facts_table(message))
+        self.query_one("#media-text", Static).update(facts_table(message, self._outliers))
 
     def on_media_pane_thumbnail_loaded(self, message: ThumbnailLoaded) -> None:
         message.stop()
@@ -108,7 +115,7 @@ class MediaPane(Vertical):
             thumbnail.display = True
 
 
-def facts_table(loaded: MediaPane.FactsLoaded) -> Table:
+def facts_table(loaded: MediaPane.FactsLoaded, outliers: tuple[MediaProblem, ...] = ()) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -117,7 +124,7 @@ def facts_table(loaded: MediaPane.FactsLoaded) -> Table:
         return grid
     for label, value in media_rows(loaded.facts):
         grid.add_row(label, literal(value))
-    for problem in problems_of(loaded.key, loaded.facts):
+    for problem in [*problems_of(loaded.key, loaded.facts), *outliers]:
         grid.add_row(Text("problem", style="bold red"),
                      literal(f"{problem.kind.value}: {problem.detail}", "red"))
     return grid

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from r2tui.formatting import size as human_size
-from r2tui.tui.format import badge, counts_badge, literal, state_mark
+from r2tui.tui.format import badge, counts_badge, literal, media_mark, state_mark
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.tree_entries import Entry, Kind
 
@@ -29,6 +29,8 @@ def file_label(entry: Entry, view: ViewState) -> Text:
         text.append("  ").append_text(state_mark(state))
     elif view.layout.category_of(entry.key) is None:
         text.append("  uncategorised", style="magenta")
+    if problems := view.media_problems(entry.key):
+        text.append("  ").append_text(media_mark(problems))
     return text
 
 
