@@ -22,6 +22,11 @@ def size(n: int | float) -> str:
     return humanize.naturalsize(n, format="%.2f") if n else "0 B"
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``1 problem``, ``2 problems``, ``3,343 files``."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 def rate(bytes_per_second: float) -> str:
     """``2.00 MB/s``."""
     return f"{size(int(bytes_per_second))}/s"

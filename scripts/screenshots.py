@@ -8,6 +8,8 @@ Writes SVGs (and PNGs when ``rsvg-convert`` is installed) of the main screens to
 from __future__ import annotations
 
 import asyncio
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +18,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+from rich.console import Console
+from rich.text import Text
 from textual.pilot import Pilot
 
 from r2tui.demo import demo_settings, embedded_server, plan_for, seed
@@ -23,6 +27,7 @@ from r2tui.sample import content_for
 from r2tui.tui.app import R2TuiApp, build_app
 from r2tui.tui.screens.env import EnvScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
+from r2tui.tui.widgets.details import Details
 from r2tui.tui.widgets.lazy_tree import LazyTree
 
 SIZE = (140, 42)
@@ -67,6 +72,29 @@ async def video_details(pilot: Pilot[int]) -> None:
     await pilot.press("slash", *"closing_001", "enter")
     await settle(pilot)
     await pilot.pause(1.0)
+    await settle(pilot)
+    pilot.app.query_one(Details).scroll_end(animate=False)  # the thumbnail, below the facts
+    await pilot.pause(0.3)
+
+
+async def media_view(pilot: Pilot[int]) -> None:
+    """The categories by media (v), then only the problems (o), the two broken videos shown."""
+    app = pilot.app
+    assert isinstance(app, R2TuiApp)
+    await pilot.press("v")
+    for _ in range(200):  # reading the facts of the demo's 3,343 files takes a few seconds
+        media = app.main.view.media
+        if media is not None and media.unread == 0:
+            break
+        await pilot.pause(0.1)
+    await settle(pilot)
+    await pilot.press("o")
+    tree = app.query_one(BucketTree)
+    await open_folders(pilot, tree, "videos/", "videos/closing/", "videos/reminders/")
+    node = tree.node_for("videos/closing/")
+    if node is not None and node.children:
+        tree.move_cursor(node.children[0])
+    await pilot.pause(0.5)
     await settle(pilot)
 
 
@@ -132,12 +160,17 @@ SHOTS: dict[str, Steps] = {
     "main": main_screen,
     "details-preview": preview,
     "video-details": video_details,
+    "media-view": media_view,
     "upload-plan": upload_plan,
     "delete-confirm": delete_confirm,
     "rename-plan": rename_plan,
     "help": help_screen,
     "deploy-env": deploy_env,
     "transfers": transfers,  # last: the moto backend is shared in-process, and this one uploads
+}
+
+COMMANDS: dict[str, list[str]] = {  # command-line shots: name -> arguments
+    "validate-media": ["validate", "--media", "--remote"],
 }
 
 
@@ -155,6 +188,25 @@ async def shoot(name: str, steps: Steps, out: Path) -> Path:
             return Path(app.save_screenshot(f"{name}.svg", str(out)))
 
 
+def shoot_command(name: str, argv: list[str], out: Path) -> Path:
+    """A command's output on the demo library, drawn as a terminal would (100 columns)."""
+    with tempfile.TemporaryDirectory(prefix="r2tui-shot-") as tmp, embedded_server() as endpoint:
+        settings = demo_settings(endpoint, Path(tmp) / "library")
+        seed(settings, in_process=True)
+        env = {**os.environ, "R2_ENDPOINT": endpoint, "R2_BUCKET": settings.bucket,
+               "R2_ACCESS_KEY_ID": settings.access_key_id,
+               "R2_SECRET_ACCESS_KEY": settings.secret_access_key.reveal(),
+               "R2_LOCAL_ROOT": str(settings.local_root), "COLUMNS": "100"}
+        done = subprocess.run([sys.executable, "-m", "r2tui", *argv], env=env,
+                              capture_output=True, text=True, check=False)
+    console = Console(record=True, width=100, file=io.StringIO())
+    console.print(Text(f"$ r2tui {' '.join(argv)}", style="bold"))
+    console.print(Text(done.stdout + done.stderr))
+    svg = out / f"{name}.svg"
+    svg.write_text(console.export_svg(title=f"r2tui {argv[0]}"), encoding="utf-8")
+    return svg
+
+
 def to_png(svg: Path) -> None:
     """rsvg-convert collapses leading no-break spaces unless told to preserve them."""
     if shutil.which("rsvg-convert") is None:
@@ -169,6 +221,10 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, steps in SHOTS.items():
         svg = asyncio.run(shoot(name, steps, out))
+        to_png(svg)
+        print(f"wrote {svg}", file=sys.stderr)
+    for name, command in COMMANDS.items():
+        svg = shoot_command(name, command, out)
         to_png(svg)
         print(f"wrote {svg}", file=sys.stderr)
     return 0

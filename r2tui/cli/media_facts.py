@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from r2tui.errors import ExitCode, UsageError
-from r2tui.formatting import media_rows, size
+from r2tui.formatting import counted, media_rows, size
 from r2tui.keys import check_key
 from r2tui.library import Library
 from r2tui.media import MediaFacts, media_kind
@@ -77,7 +77,8 @@ def _print(key: str, source: dict, facts: MediaFacts, problems: list[str]) -> No
         where = f"local file {source['path']}"
     else:
         gets = source["ranged_gets"]
-        where = (f"bucket object, {gets} ranged GETs ({size(source['bytes_fetched'])})" if gets
+        fetched = size(source["bytes_fetched"])
+        where = (f"bucket object, {counted(gets, 'ranged GET')} ({fetched})" if gets
                  else "bucket object, facts cached for its content")
     rows = [("key", key), ("source", where), ("size", size(source["size"])),
             *media_rows(facts), ("problems", "; ".join(problems) or "none")]

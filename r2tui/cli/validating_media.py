@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from r2tui.errors import ExitCode
-from r2tui.formatting import size
+from r2tui.formatting import counted, size
 from r2tui.library import Library
 from r2tui.settings import Settings
 from r2tui.storage import storage_errors
@@ -49,9 +49,9 @@ def _print(result: MediaValidation, *, deep: bool, remote: bool) -> None:
     for where, why in sorted(result.unreadable.items()):
         print(f"unreadable  {where}: {why}")
     how = "every frame decoded" if deep else "first frames decoded"
-    line = f"validate --media: {result.checked} local videos and images checked ({how})"
+    line = f"validate --media: {result.checked:,} local videos and images checked ({how})"
     if remote:
-        line += (f", {result.remote_checked} in the bucket only by header reads "
-                 f"({result.ranged_gets} ranged GETs, {size(result.bytes_fetched)})")
+        line += (f", {result.remote_checked:,} in the bucket only by header reads "
+                 f"({counted(result.ranged_gets, 'ranged GET')}, {size(result.bytes_fetched)})")
     problems = len(result.problems) + len(result.unreadable)
-    print(f"{line}: {f'{problems} problems' if problems else 'ok'}")
+    print(f"{line}: {counted(problems, 'problem') if problems else 'ok'}")

@@ -22,6 +22,8 @@ def file_label(entry: Entry, view: ViewState) -> Text:
     mark = "● " if entry.key in view.selected else "  "
     text = Text(mark, style="bold cyan")
     text.append_text(literal(entry.name, style="" if entry.in_bucket else "dim"))
+    if problems := view.media_problems(entry.key):  # before the size: a narrow pane crops
+        text.append("  ").append_text(media_mark(problems))
     if entry.size is not None:
         text.append(f"  {human_size(entry.size)}", style="dim")
     state = view.state_of(entry.key)
@@ -29,8 +31,6 @@ def file_label(entry: Entry, view: ViewState) -> Text:
         text.append("  ").append_text(state_mark(state))
     elif view.layout.category_of(entry.key) is None:
         text.append("  uncategorised", style="magenta")
-    if problems := view.media_problems(entry.key):
-        text.append("  ").append_text(media_mark(problems))
     return text
 
 
