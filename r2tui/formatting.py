@@ -78,8 +78,15 @@ def media_rows(facts: MediaFacts) -> list[tuple[str, str]]:
         rows.append(("audio", yes_no[facts.has_audio]))
     if facts.faststart is not None:
         rows.append(("fast-start", yes_no[facts.faststart]))
-    rows.append(("checked", facts.checked.value.replace("_", " ")))
+    rows.append(("checked", _how_checked(facts)))
     return rows
+
+
+def _how_checked(facts: MediaFacts) -> str:
+    """``first frames``, ``all frames``; an image has no frames: ``decoded whole``."""
+    if facts.kind == "image" and facts.checked != "header":  # a StrEnum: no import of media
+        return "decoded whole"
+    return facts.checked.value.replace("_", " ")
 
 
 def eta(seconds: float | None) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from r2tui.cli.console import batch_summary
-from r2tui.formatting import duration, eta, rate, size
+from r2tui.formatting import counted, duration, eta, media_rows, rate, size
+from r2tui.media import Check, MediaFacts
 from r2tui.transfers.events import Summary
 
 
@@ -35,3 +38,14 @@ def test_the_upload_summary_uses_them() -> None:
     assert batch_summary(summary, 65.3) == (
         "uploaded 2, copied 1, skipped 0, failed 0, cancelled 0; 1.50 MB sent in 1m05s"
     )
+
+
+def test_counts_and_how_far_media_was_checked() -> None:
+    assert [counted(n, "ranged GET") for n in (0, 1, 2, 3343)] == [
+        "0 ranged GETs", "1 ranged GET", "2 ranged GETs", "3,343 ranged GETs"]
+    image = MediaFacts("image", "png", Check.ALL_FRAMES, width=48, height=48)
+    video = MediaFacts("video", "mp4", Check.FIRST_FRAMES, duration=47.2)
+    assert dict(media_rows(image))["checked"] == "decoded whole"
+    assert dict(media_rows(replace(image, checked=Check.HEADER)))["checked"] == "header"
+    assert dict(media_rows(video))["checked"] == "first frames"
+    assert dict(media_rows(video))["duration"] == "0:47 (47.20 s)"

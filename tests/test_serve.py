@@ -253,7 +253,7 @@ def test_app_in_headless_chromium(chromium: str, served: str) -> None:
             intros = re.compile(r"Trainer intros\s+15\s+1\s+0\s+1\s")
             wait_for(ws, lambda: intros.search(screen()) is not None, screen)
             # The quote card in the bucket: expected 1,000, local 1, remote 1, missing 0.
-            assert re.search(r"Motivational quote cards\s+1000\s+1\s+1\s+0\s", screen())
+            assert re.search(r"Motivational quote cards\s+1,000\s+1\s+1\s+0\s", screen())
             before = len(received)
             page.locator("#terminal").click()
             page.keyboard.press("?")

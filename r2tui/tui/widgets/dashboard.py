@@ -93,7 +93,7 @@ class Dashboard(DataTable[Text | str]):
                                                 or (media and media.with_problems)):
                 continue
             key = category_report.category.id if category_report.category else UNCATEGORISED
-            self.add_row(*self._cells(category_report, media, report.has_local), key=key)
+            self.add_row(*self._row(category_report, media, report.has_local), key=key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -101,17 +101,18 @@ class Dashboard(DataTable[Text | str]):
         media = self.view.media
         return media.categories.get(r.category.id) if media and r.category else None
 
-    def _cells(self, r: CategoryReport, media: CategoryMedia | None,
-               has_local: bool) -> list[Text | str]:
+    def _row(self, r: CategoryReport, media: CategoryMedia | None,
+             has_local: bool) -> list[Text | str]:
         if not self._media:
             return (_compact_cells if self._compact else _cells)(r, has_local)
         cells = _media_cells(r.name, media)
         return [cells[0], *cells[2:]] if self._compact else cells
 
     def _media_line(self) -> str:
-        media = self.view.media
+        media, report = self.view.media, self.view.report
         if media is None:
-            return "media facts need the local library folder"
+            has_local = report is not None and report.has_local
+            return "media facts: looking…" if has_local else "media facts need a local library"
         if media.unread:
             return f"facts of {media.known:,} of {media.files:,} local media files"
         return f"facts of all {media.files:,} local media files"
@@ -139,7 +140,7 @@ def _cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
         width = WIDTHS[column]
         if not applies:
             return Text("-".rjust(width), style="dim")
-        return Text(str(n).rjust(width), style=style if n else "dim")
+        return Text(f"{n:,}".rjust(width), style=style if n else "dim")
 
     uncategorised = r.category is None
     return [
