@@ -12,15 +12,15 @@ from r2tui.inventory import (
     ObjectDetails,
     Prefetched,
     head,
-    iter_pages,
+    iter_ranges,
     list_level,
 )
-from r2tui.keys import check_key
+from r2tui.keys import TRASH_PREFIX, check_key
 from r2tui.media_cache import MediaCache
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
-from r2tui.storage import S3Client, make_client, storage_errors
+from r2tui.storage import LISTING_THREADS, S3Client, make_client, storage_errors
 from r2tui.urls import public_url, signed_url
 
 
@@ -86,8 +86,13 @@ class Library:
             )
 
     def iter_objects(self) -> Prefetched:
-        """Every object in the bucket; pages are fetched in the background from this call on."""
-        return Prefetched(iter_pages(self.client, self.settings.bucket))
+        """Every object in the bucket, in key order; fetched in the background from this call
+        on, in ranges of about a page of the categories' expected keys at once."""
+        expected = {TRASH_PREFIX: 0}
+        for category in self.settings.layout:
+            expected |= {p: category.expected if n == 0 else 0
+                         for n, p in enumerate(category.prefixes)}
+        return iter_ranges(self.client, self.settings.bucket, expected, LISTING_THREADS)
 
     def head(self, key: str) -> ObjectDetails:
         with storage_errors(self.settings, key=key):
