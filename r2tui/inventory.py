@@ -12,6 +12,7 @@ from typing import Any
 from r2tui.storage import S3Client
 
 PAGE_SIZE = 1000
+MORE_KEYS = 32  # a range's second page, when it holds more keys than expected
 # Above nearly every character a key continues with (U+10FFFD: the last code point that XML
 # allows and that is not a noncharacter), for a StartAfter just below a key.
 _ABOVE_KEYS = "\U0010fffd"
@@ -125,13 +126,15 @@ def key_ranges(expected: Mapping[str, int]) -> list[KeyRange]:
 def range_pages(client: S3Client, bucket: str, part: KeyRange) -> Iterator[list[RemoteObject]]:
     """The objects of one key range, a page at a time (pages may be empty).
 
-    The first page asks for a little more than the range is expected to hold: the keys past
-    its end that come with it are the next range's, listed there too.
+    The keys past the range's end that come with a page are the next range's, listed there
+    too: so the first page asks for a little more than the range is expected to hold, and the
+    pages after it (more keys than expected) for few at first, twice as many each time.
     """
-    first = part.expected + part.expected // 8 + 16 if part.hi is not None else PAGE_SIZE
-    kwargs: dict[str, Any] = {"Bucket": bucket, "MaxKeys": min(PAGE_SIZE, first)}
+    ask = min(PAGE_SIZE, part.expected + part.expected // 8 + 16)
+    kwargs: dict[str, Any] = {"Bucket": bucket, "MaxKeys": ask if part.hi else PAGE_SIZE}
     if part.lo:
         kwargs["StartAfter"] = _below(part.lo)
+    ask = min(PAGE_SIZE, MORE_KEYS)
     while True:
         page = client.list_objects_v2(**kwargs)
         objects = [_object(item) for item in page.get("Contents", ())]
@@ -140,7 +143,9 @@ def range_pages(client: S3Client, bucket: str, part: KeyRange) -> Iterator[list[
         token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
         if past or not token:
             return
-        kwargs = {"Bucket": bucket, "MaxKeys": PAGE_SIZE, "ContinuationToken": token}
+        kwargs = {"Bucket": bucket, "MaxKeys": ask if part.hi else PAGE_SIZE,
+                  "ContinuationToken": token}
+        ask = min(PAGE_SIZE, ask * 2)
 
 
 def _below(key: str) -> str:

@@ -52,6 +52,7 @@ def test_ranges_list_every_key_once_in_order(
     fake = FakeBucket(keys)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(inventory, "PAGE_SIZE", page)
+        patch.setattr(inventory, "MORE_KEYS", 1)
         listed = [o.key for o in iter_ranges(fake, "b", expected | {"": 3}, threads)]
     assert listed == sorted(keys)
 
