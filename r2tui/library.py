@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from r2tui.compare import Report, compare
 from r2tui.errors import NotFoundError
@@ -16,12 +17,14 @@ from r2tui.inventory import (
     list_level,
 )
 from r2tui.keys import TRASH_PREFIX, check_key
-from r2tui.media_cache import MediaCache
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
 from r2tui.storage import LISTING_THREADS, S3Client, make_client, storage_errors
 from r2tui.urls import public_url, signed_url
+
+if TYPE_CHECKING:
+    from r2tui.media_cache import MediaCache
 
 
 class Library:
@@ -48,6 +51,8 @@ class Library:
     @cached_property
     def media(self) -> MediaCache:
         """Media facts of local files and bucket objects, cached by content in the state."""
+        from r2tui.media_cache import MediaCache  # PyAV and the readers: not for status
+
         return MediaCache(self.store, self.hasher)
 
     @property
