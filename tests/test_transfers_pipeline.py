@@ -15,6 +15,7 @@ import r2tui.transfers.multipart as multipart
 from r2tui.digests import MiB, compute_digests
 from r2tui.library import Library
 from r2tui.settings import Settings
+from r2tui.storage import LISTING_THREADS
 from r2tui.transfers import Action
 from tests.support.engine import engine_batch, plan_all
 from tests.support.servers import S3Proxy
@@ -138,3 +139,25 @@ def test_parts_are_hashed_when_sent_after_a_cached_hash(
     finally:
         library.close()
     assert summary.uploaded == 1 and sorted(calls) == [1 * MiB, 8 * MiB]
+
+
+def test_listing_and_uploads_share_the_pooled_connections(
+    proxy: S3Proxy, library_root: Path, make_settings: Callable[..., Settings],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The pool holds a connection for each listing thread and each request in flight: none is
+    opened beyond it, and none thrown away (urllib3 warns when it discards one)."""
+    for n in range(60):
+        path = library_root / f"photos/quotes/q{n:02d}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"card %d" % n)
+    library = Library(make_settings(workers=12))
+    try:
+        proxy.clear()
+        summary = engine_batch(library, plan_all(library)).run()
+    finally:
+        library.close()
+    assert summary.uploaded == 60
+    connections = {r.connection_id for r in proxy.requests}
+    assert len(connections) <= max(LISTING_THREADS, 12)
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
