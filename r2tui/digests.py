@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MiB = 1024 * 1024
@@ -21,6 +21,9 @@ class Digests:
     sha256: str
     md5: str
     mpu_etag: str | None  # None for files that fit in one part
+    # The MD5 of each of those parts when the file was just read (not kept in the hash cache):
+    # the multipart upload sends them as Content-MD5 instead of hashing each part again.
+    part_md5s: tuple[bytes, ...] = field(default=(), compare=False, repr=False)
 
 
 def part_size_for(size: int) -> int:
@@ -64,10 +67,9 @@ def compute_digests(path: Path) -> Digests:
                     in_part = 0
     if in_part:
         part_md5s.append(part.digest())
-    mpu = None
-    if size >= multipart_threshold():
-        mpu = etag_of_parts(part_md5s)
-    return Digests(sha.hexdigest(), md5.hexdigest(), mpu)
+    if size < multipart_threshold():
+        return Digests(sha.hexdigest(), md5.hexdigest(), None)
+    return Digests(sha.hexdigest(), md5.hexdigest(), etag_of_parts(part_md5s), tuple(part_md5s))
 
 
 def etag_of_parts(part_md5s: list[bytes]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from r2tui.compare import Report, compare
 from r2tui.errors import NotFoundError
@@ -13,17 +14,19 @@ from r2tui.inventory import (
     ObjectDetails,
     Prefetched,
     head,
-    iter_pages,
+    iter_ranges,
     list_level,
 )
-from r2tui.keys import check_key
-from r2tui.media_cache import MediaCache
-from r2tui.media_overview import MediaOverview, gather
+from r2tui.keys import TRASH_PREFIX, check_key
 from r2tui.scan import Hasher, LocalLibrary, scan
 from r2tui.settings import Settings
 from r2tui.state import StateStore
-from r2tui.storage import S3Client, make_client, storage_errors
+from r2tui.storage import LISTING_THREADS, S3Client, make_client, storage_errors
 from r2tui.urls import public_url, signed_url
+
+if TYPE_CHECKING:
+    from r2tui.media_cache import MediaCache
+    from r2tui.media_overview import MediaOverview
 
 
 class Library:
@@ -50,6 +53,8 @@ class Library:
     @cached_property
     def media(self) -> MediaCache:
         """Media facts of local files and bucket objects, cached by content in the state."""
+        from r2tui.media_cache import MediaCache  # PyAV and the readers: not for status
+
         return MediaCache(self.store, self.hasher)
 
     @property
@@ -92,14 +97,21 @@ class Library:
     ) -> MediaOverview | None:
         """The local library's media by category (None without a local folder): the facts
         cached so far, and with ``read`` those of every other file, read now."""
+        from r2tui.media_overview import gather  # PyAV and the readers: not for status
+
         local = self.scan_local()
         if local is None:
             return None
         return gather(self.media, local, self.settings.layout, read=read, progress=progress)
 
     def iter_objects(self) -> Prefetched:
-        """Every object in the bucket; pages are fetched in the background from this call on."""
-        return Prefetched(iter_pages(self.client, self.settings.bucket))
+        """Every object in the bucket, in key order; fetched in the background from this call
+        on, in ranges of about a page of the categories' expected keys at once."""
+        expected = {TRASH_PREFIX: 0}
+        for category in self.settings.layout:
+            expected |= {p: category.expected if n == 0 else 0
+                         for n, p in enumerate(category.prefixes)}
+        return iter_ranges(self.client, self.settings.bucket, expected, LISTING_THREADS)
 
     def head(self, key: str) -> ObjectDetails:
         with storage_errors(self.settings, key=key):

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from dotenv import dotenv_values
 
 from r2tui.costs import Prices
 from r2tui.errors import ConfigError
@@ -219,6 +216,8 @@ def _read_dotenv(env_file: str | os.PathLike[str] | None) -> dict[str, str | Non
         path = Path(".env")
         if not path.is_file():
             return {}
+    from dotenv import dotenv_values  # only with a .env file: every command starts sooner
+
     try:
         return dict(dotenv_values(path))
     except (OSError, UnicodeDecodeError) as exc:
@@ -236,6 +235,8 @@ def _read_config(
         path = local_root / CONFIG_NAME
     else:
         return {}, None
+    import tomllib  # only with a config file, as dotenv
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

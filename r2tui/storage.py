@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 else:
     S3Client = Any
 
+# A listing of the whole bucket fetches up to this many key ranges at once (inventory.py); the
+# connection pool holds at least as many, so none of them is opened and thrown away.
+LISTING_THREADS = 16
+
 
 def make_client(
     settings: Settings, *, max_pool: int | None = None, retries: int = 5
@@ -46,7 +50,7 @@ def make_client(
         retries={"mode": "standard", "max_attempts": retries},
         connect_timeout=5,
         read_timeout=60,
-        max_pool_connections=max_pool or max(10, settings.workers * 2),
+        max_pool_connections=max_pool or max(LISTING_THREADS, settings.workers * 2),
         # boto3 >= 1.36 adds CRC checksum trailers by default; R2 has rejected them.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",

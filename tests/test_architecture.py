@@ -42,6 +42,28 @@ def test_help_is_light() -> None:
     assert not modules & {"textual", "boto3", "botocore", "moto"}
 
 
+def test_status_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """What ``r2tui status`` imports by the time it sends its first request: no app, no media
+    readers, no .env or TOML parser without such files, no web server gate."""
+    code = (
+        "import sys\n"
+        "from r2tui.cli import main\n"
+        "from r2tui.library import Library\n"
+        "def stop(self):\n"
+        "    print(' '.join(sys.modules)); raise SystemExit(0)\n"
+        "Library.iter_objects = stop\n"
+        "main(['status'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("R2_", "AWS_", "R2TUI_"))}
+    env |= {"R2_ACCESS_KEY_ID": "a", "R2_SECRET_ACCESS_KEY": "b", "R2_BUCKET": "some-bucket",
+            "R2_ENDPOINT": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tmp_path, env=env).stdout.split()
+    top = {name.split(".")[0] for name in out}
+    assert not top & {"textual", "rich", "av", "PIL", "boto3", "dotenv", "tomllib"}
+    assert not [n for n in out if n.startswith(("r2tui.media", "r2tui.tui", "r2tui.cli.serve_"))]
+
+
 def test_watch_reads_progress_without_the_transfer_engine() -> None:
     """``r2tui watch`` is a read-only viewer: the progress file's reader is in the core."""
     out = subprocess.run(

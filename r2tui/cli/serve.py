@@ -21,7 +21,6 @@ import sys
 from collections.abc import Sequence
 
 from r2tui.cli.parser import settings_flags
-from r2tui.cli.serve_gate import Gate, is_wildcard
 from r2tui.errors import ConfigError, ExitCode
 from r2tui.settings import Settings
 
@@ -56,6 +55,8 @@ def exposure_warning(host: str) -> str | None:
 
 def serve(settings_args: Sequence[str], host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app until interrupted. Needs the ``serve`` extra (textual-serve)."""
+    from r2tui.cli.serve_gate import Gate, is_wildcard  # secrets, ipaddress: not for other commands
+
     if is_wildcard(host):
         shown = host or "''"
         raise ConfigError(

@@ -70,6 +70,7 @@ class Batch:
         self._on_event = on_event
         self._cancel = threading.Event()
         self._lock = threading.Lock()
+        self._hashing = threading.Lock()
         self.summary = Summary()
 
     def cancel(self) -> None:
@@ -257,8 +258,14 @@ class Batch:
         return Action.UPLOAD, max(self._progress.bytes_sent - sent_before, 0)
 
     def _digests(self, file: LocalFile) -> Digests:
+        """From the hash cache, or read now: a big file left unhashed by the plan (see
+        plan._copyable) is read one at a time, so the first is sent while the next is read."""
+        hasher = self.res.hasher
         try:
-            return self.res.hasher.digests(file)
+            if file.size < multipart_threshold() or hasher.cached(file) is not None:
+                return hasher.digests(file)
+            with self._hashing:
+                return hasher.digests(file)
         except ChangedWhileReading:
             raise changed(file.path) from None
 

@@ -1,8 +1,10 @@
 """Large files: multipart upload with parts in parallel, journaled so a rerun resumes it.
 
 Parts are ``part_size_for(size)`` bytes (all equal but the last), so the final ETag is the one
-identity.py computes locally. Each part carries Content-MD5; its ETag goes to the journal as soon
-as the server confirms it. Before completing, the ETag that the sent parts add up to must equal the
+identity.py computes locally. Each part carries Content-MD5 (the one the hashing read found, when
+this run hashed the file: bytes that changed since are refused by the server, or answered with
+another ETag, and the file counts as changed); its ETag goes to the journal as soon as the server
+confirms it. Before completing, the ETag that the sent parts add up to must equal the
 one computed from the file when it was hashed: a file that changed meanwhile is never completed.
 """
 
@@ -55,7 +57,7 @@ def _upload(
     count = -(-file.size // part_size)
     try:
         _send_parts(ctx, file, entry, [n for n in range(1, count + 1) if n not in entry.parts],
-                    progress)
+                    digests, progress)
     except ClientError as exc:
         if error_code(exc) == "NoSuchUpload":
             ctx.journal.end(ctx.bucket, file.key, entry.upload_id)
@@ -136,7 +138,7 @@ def _local_md5(file: LocalFile, part_size: int, number: int) -> str:
 
 def _send_parts(
     ctx: TransferContext, file: LocalFile, entry: JournalEntry, numbers: list[int],
-    progress: Progress,
+    digests: Digests, progress: Progress,
 ) -> None:
     """Send parts in parallel; on the first failure the parts not yet started are dropped."""
     stop = threading.Event()
@@ -145,7 +147,8 @@ def _send_parts(
         if stop.is_set() or ctx.cancel.is_set():
             raise Cancelled
         try:
-            _send_part(ctx, file, entry, number, progress)
+            _send_part(ctx, file, entry, number, _known_md5(file, entry, digests, number),
+                       progress)
         except BaseException:
             stop.set()
             raise
@@ -158,20 +161,41 @@ def _send_parts(
         raise (real or errors)[0]  # a real failure explains more than the cancelled rest
 
 
+def _known_md5(file: LocalFile, entry: JournalEntry, digests: Digests, number: int
+               ) -> bytes | None:
+    """The part's MD5 from the hashing read, if this run made one at this part size."""
+    count = -(-file.size // entry.part_size)
+    if entry.part_size != part_size_for(file.size) or len(digests.part_md5s) != count:
+        return None
+    return digests.part_md5s[number - 1]
+
+
+def _part_md5(data: bytes) -> bytes:
+    return hashlib.md5(data, usedforsecurity=False).digest()
+
+
 def _send_part(
-    ctx: TransferContext, file: LocalFile, entry: JournalEntry, number: int, progress: Progress
+    ctx: TransferContext, file: LocalFile, entry: JournalEntry, number: int,
+    known: bytes | None, progress: Progress,
 ) -> None:
     length = _part_length(file.size, entry.part_size, number)
     data = read_range(file.path, (number - 1) * entry.part_size, length)
-    md5 = hashlib.md5(data, usedforsecurity=False)
-    response = ctx.call(
-        lambda: ctx.client.upload_part(
-            Bucket=ctx.bucket, Key=file.key, UploadId=entry.upload_id, PartNumber=number,
-            Body=data, ContentMD5=content_md5(md5.digest()),
+    md5 = known or _part_md5(data)
+    try:
+        response = ctx.call(
+            lambda: ctx.client.upload_part(
+                Bucket=ctx.bucket, Key=file.key, UploadId=entry.upload_id, PartNumber=number,
+                Body=data, ContentMD5=content_md5(md5),
+            )
         )
-    )
+    except ClientError as exc:
+        if known is not None and error_code(exc) == "BadDigest":  # not the bytes hashed
+            raise changed(file.path) from None
+        raise
     etag = str(response.get("ETag", "")).strip('"')
-    if etag != md5.hexdigest():
+    if etag != md5.hex():
+        if known is not None:
+            raise changed(file.path)
         raise JobError(f"the storage answered ETag {etag!r} for part {number} of {file.key}")
     ctx.journal.add_part(entry.upload_id, number, etag)
     entry.parts[number] = etag

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,7 +180,8 @@ def build_plan(
             items.append(PlanItem(key, file.path if file else None, file.size if file else 0,
                                   Action.SKIP, reason=_skip_reason(file, state)))
     plan = UploadPlan(items)
-    plan.unreadable = _hash(res.hasher, to_send)
+    plan.unreadable = _hash(res.hasher, to_send if hints else
+                            _copyable(res, files, states, to_send, sizes or {}))
     if media is not None:
         plan.refused = _media_refusals(media, to_send, plan.unreadable)
         to_send = [f for f in to_send if f.key not in plan.refused]
@@ -202,6 +204,27 @@ def _skip_reason(file: LocalFile | None, state: State) -> str:
     if state is State.UNVERIFIED:
         return "unverified: same size, content not provable without a download"
     return "already stored"
+
+
+def _copyable(
+    res: Resources, files: Mapping[str, LocalFile], states: Mapping[str, State],
+    to_send: list[LocalFile], sizes: Mapping[str, int],
+) -> list[LocalFile]:
+    """The files to hash while planning: those whose content may be stored already.
+
+    A copy source holds the same bytes, so it has the same size: a big file whose size no
+    upload record, synced file, listed object or other file to send has is sent whatever its
+    hash, and its job hashes it (one big file at a time, while the ones before it are sent).
+    """
+    big = [f for f in to_send if f.size >= multipart_threshold()]
+    if not big:
+        return to_send
+    sending = Counter(f.size for f in to_send)
+    known = {r.size for r in res.store.upload_records(res.bucket).values()}
+    known |= {f.size for key, f in files.items() if key not in states}
+    known |= set(sizes.values())
+    return [f for f in to_send
+            if f.size < multipart_threshold() or f.size in known or sending[f.size] > 1]
 
 
 def _hash(hasher: Hasher, files: list[LocalFile]) -> dict[str, str]:
