@@ -84,14 +84,31 @@ class MediaCache:
                 else:
                     self._contents[sha256] = (lock, users - 1)
 
+    def unhashed(self, file: LocalFile) -> MediaFacts:
+        """The facts of a local file without hashing it first: through the cache when the
+        file's digests are known, else read now (its header and first frames) and not kept,
+        as nothing names its content yet. The upload plan checks big files so: their job
+        hashes them while the files before them are sent.
+
+        Raises OSError when the file cannot be read.
+        """
+        if file.digests is not None or self._hasher.cached(file) is not None:
+            return self.local(file)
+        with file.path.open("rb") as source:
+            facts = read_facts(source, file.size, file.key)
+        with self._lock:
+            self.read += 1
+        return facts
+
     def local_all(
-        self, files: Sequence[LocalFile], *, deep: bool = False
+        self, files: Sequence[LocalFile], *, deep: bool = False, hash_first: bool = True
     ) -> dict[str, MediaFacts | OSError]:
-        """:meth:`local` for each file, a few at a time: key -> facts, or why it is unreadable."""
+        """:meth:`local` (or, without ``hash_first``, :meth:`unhashed`) for each file, a few
+        at a time: key -> facts, or why it is unreadable."""
 
         def one(file: LocalFile) -> MediaFacts | OSError:
             try:
-                return self.local(file, deep=deep)
+                return self.local(file, deep=deep) if hash_first else self.unhashed(file)
             except OSError as exc:
                 return exc
 

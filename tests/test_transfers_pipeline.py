@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from r2tui.digests import MiB, compute_digests
 from r2tui.library import Library
 from r2tui.settings import Settings
 from r2tui.storage import LISTING_THREADS
-from r2tui.transfers import Action
+from r2tui.transfers import Action, plan_uploads
+from r2tui.transfers.resources import Resources
 from tests.support.engine import engine_batch, plan_all
+from tests.support.media import Media
 from tests.support.servers import S3Proxy
 
 BIG = ["videos/intros/a.mp4", "videos/intros/b.mp4"]
@@ -161,3 +164,31 @@ def test_listing_and_uploads_share_the_pooled_connections(
     connections = {r.connection_id for r in proxy.requests}
     assert len(connections) <= max(LISTING_THREADS, 12)
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+def _padded(video: bytes, size: int, *, claims: int | None = None) -> bytes:
+    """``video`` and a top-level ``free`` box up to ``size`` bytes (claiming ``claims``)."""
+    body = size - len(video) - 8
+    return video + struct.pack(">I4s", 8 + (claims or body), b"free") + bytes(body)
+
+
+def test_a_big_video_is_checked_by_its_first_frames_not_hashed_in_the_plan(
+    media: Media, library_root: Path, make_settings: Callable[..., Settings],
+) -> None:
+    good, cut = "videos/intros/good.mp4", "videos/intros/cut.mp4"
+    for key, data in ((good, _padded(media.good, 9 * MiB)),
+                      (cut, _padded(media.good, 10 * MiB, claims=20 * MiB))):
+        (library_root / key).parent.mkdir(parents=True, exist_ok=True)
+        (library_root / key).write_bytes(data)
+    library = Library(make_settings())
+    try:
+        local = library.scan_local()
+        assert local is not None
+        plan = plan_uploads(Resources.of(library), library.report(local), local,
+                            media=library.media)
+        assert library.hasher.hashed == 0  # neither read whole before its job sends it
+        assert list(plan.refused) == [cut] and "truncated" in plan.refused[cut]
+        assert [(i.key, i.action) for i in plan.items] == [(good, Action.UPLOAD)]
+        assert library.media.read == 2
+    finally:
+        library.close()

@@ -250,10 +250,12 @@ def _media_refusals(
 ) -> dict[str, str]:
     """Key -> why, for the videos and images among ``files`` that will never play or show.
 
-    Only the files to send are read, through the facts cache (each content once)."""
+    Only the files to send are read: through the facts cache when they are hashed already
+    (each content once), else their header and first frames only, so that a big file the
+    plan left unhashed is not read whole before it is sent."""
     wanted = [f for f in files if f.key not in unreadable and media_kind(f.key) is not None]
     refused: dict[str, str] = {}
-    for key, facts in media.local_all(wanted).items():
+    for key, facts in media.local_all(wanted, hash_first=False).items():
         # An unreadable file fails when it is sent, with the reason of the read.
         why = None if isinstance(facts, OSError) else refusal(key, facts)
         if why is not None:
