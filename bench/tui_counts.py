@@ -15,11 +15,12 @@ import time
 
 
 async def until_counts() -> None:
+    from r2tui.cli.app import make_app  # as `r2tui` starts it: the report begun first
     from r2tui.settings import load_settings
-    from r2tui.tui.app import build_app
+
+    app = make_app(load_settings())
     from r2tui.tui.widgets.dashboard import Dashboard
 
-    app = build_app(load_settings())
     async with app.run_test(size=(120, 36)):
         while app.main.query_one(Dashboard).row_count == 0:
             await asyncio.sleep(0.005)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ class Library:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._early: Future[Report] | None = None  # the first report, begun ahead
 
     @cached_property
     def client(self) -> S3Client:
@@ -70,8 +73,31 @@ class Library:
             return None
         return scan(self.settings.require_local_root())
 
+    def begin_report(self) -> None:
+        """Start the first report in a thread now; the next :meth:`report` call returns it.
+
+        The app calls this before it imports Textual, so that the listing's round trips and the
+        server's work overlap the imports and the first frame instead of following them.
+        """
+        future: Future[Report] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(self._compare())
+            except BaseException as exc:  # handed to whoever asks for the report
+                future.set_exception(exc)
+
+        self._early = future
+        threading.Thread(target=work, name="r2tui-first-report", daemon=True).start()
+
     def report(self, local: LocalLibrary | None = None) -> Report:
         """Compare the whole bucket with the local library (scanned now unless given)."""
+        early, self._early = self._early, None
+        if early is not None and local is None:
+            return early.result()
+        return self._compare(local)
+
+    def _compare(self, local: LocalLibrary | None = None) -> Report:
         s = self.settings
         with storage_errors(s):
             remote = self.iter_objects()  # listing starts now, while the disk is scanned

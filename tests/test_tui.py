@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from r2tui.cli.app import make_app
 from r2tui.demo import DemoPlan, seed
 from r2tui.formatting import summary_line
 from r2tui.library import Library
@@ -147,5 +148,37 @@ def test_missing_local_folder_is_shown_not_raised(
     async def scenario(pilot: Pilot[int]) -> None:
         banner = app.main.query_one(ErrorBanner)
         assert banner.display and "nowhere" in str(banner.render())
+
+    drive(app, scenario)
+
+
+def test_the_app_shows_the_report_begun_before_textual_was_imported(
+    seeded: Any, proxy: Any,
+) -> None:
+    settings, _ = seeded
+    proxy.clear()
+    app = make_app(settings)
+    early = app.library._early
+    assert early is not None
+    report = early.result(timeout=60)  # listed with no app running yet
+    listed = proxy.count(operation="ListObjectsV2")
+    assert listed >= 1
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        assert app.main.view.report is report  # the begun one, not a second listing
+        assert app.main.query_one(Dashboard).row_count == 13
+
+    drive(app, scenario)
+    assert proxy.count(operation="ListObjectsV2") - listed <= 2  # the trees' root levels only
+
+
+def test_a_begun_report_that_fails_is_shown_as_the_first_one_would_be(
+    make_settings: Callable[..., Settings], bucket: str,
+) -> None:
+    app = make_app(make_settings(bucket=f"{bucket}-absent"))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        banner = app.main.query_one(ErrorBanner)
+        assert banner.display and "absent" in str(banner.render())
 
     drive(app, scenario)

@@ -58,9 +58,9 @@ def _show(settings: Settings, tui: bool) -> int:
     from r2tui.library import Library
 
     if tui:
-        from r2tui.tui.app import build_app
+        from r2tui.cli.app import make_app
 
-        return build_app(settings).run() or int(ExitCode.OK)
+        return make_app(settings).run() or int(ExitCode.OK)
     library = Library(settings)
     try:
         report = library.report()

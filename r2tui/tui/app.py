@@ -85,5 +85,6 @@ class R2TuiApp(App[int]):
 
 
 def build_app(settings: Settings) -> R2TuiApp:
-    """The one factory: the CLI, the demo, the tests, the snapshots and the screenshots use it."""
+    """The tests', the snapshots' and the screenshots' factory (``r2tui`` and the demo use
+    r2tui.cli.app.make_app, which begins the first report before Textual is imported)."""
     return R2TuiApp(Library(settings))
