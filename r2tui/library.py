@@ -119,16 +119,21 @@ class Library:
             )
 
     def media_overview(
-        self, *, read: bool = False, progress: Callable[[int, int], None] | None = None
+        self, local: LocalLibrary | None = None, *, read: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> MediaOverview | None:
         """The local library's media by category (None without a local folder): the facts
-        cached so far, and with ``read`` those of every other file, read now."""
+        cached so far, and with ``read`` those of every other file, read now. ``local`` is
+        the scan to judge (a report's), else the folder is scanned now."""
         from r2tui.media_overview import gather  # PyAV and the readers: not for status
 
-        local = self.scan_local()
+        if local is None:
+            local = self.scan_local()
         if local is None:
             return None
-        return gather(self.media, local, self.settings.layout, read=read, progress=progress)
+        return gather(self.media, local, self.settings.layout, read=read, progress=progress,
+                      cancelled=cancelled)
 
     def iter_objects(self) -> Prefetched:
         """Every object in the bucket, in key order; fetched in the background from this call

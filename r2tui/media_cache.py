@@ -7,14 +7,16 @@ object's header, then a local ``--deep`` check) are read again and replace the c
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import IO
 
 from r2tui.media import Check, MediaFacts, read_facts
 from r2tui.media_remote import read_remote
-from r2tui.scan import Hasher, LocalFile
+from r2tui.scan import ChangedWhileReading, Hasher, LocalFile
 from r2tui.state import StateStore
 from r2tui.storage import S3Client
 
@@ -60,12 +62,27 @@ class MediaCache:
         with self._reading(sha256):  # twins read at once by two threads: one reads, one waits
             facts = self.cached(sha256, wanted)
             if facts is None:
-                with file.path.open("rb") as source:
-                    facts = read_facts(source, file.size, file.key, deep=deep)
-                with self._lock:
-                    self.read += 1
+                facts = self._read(file, deep=deep)
                 self._store.store_media(sha256, FACTS_VERSION, facts.to_json())
         return facts
+
+    def _read(self, file: LocalFile, *, deep: bool = False) -> MediaFacts:
+        """Read the facts of ``file`` as scanned; raises ChangedWhileReading when its size or
+        mtime is not the scan's before or after the read (the facts would be of other bytes
+        than the SHA-256 they are cached under)."""
+        with file.path.open("rb") as source:
+            self._same_as_scanned(file, source)
+            facts = read_facts(source, file.size, file.key, deep=deep)
+            self._same_as_scanned(file, source)
+        with self._lock:
+            self.read += 1
+        return facts
+
+    @staticmethod
+    def _same_as_scanned(file: LocalFile, source: IO[bytes]) -> None:
+        st = os.fstat(source.fileno())
+        if (st.st_size, st.st_mtime_ns) != (file.size, file.mtime_ns):
+            raise ChangedWhileReading(str(file.path))
 
     @contextmanager
     def _reading(self, sha256: str) -> Iterator[None]:
@@ -94,11 +111,7 @@ class MediaCache:
         """
         if file.digests is not None or self._hasher.cached(file) is not None:
             return self.local(file)
-        with file.path.open("rb") as source:
-            facts = read_facts(source, file.size, file.key)
-        with self._lock:
-            self.read += 1
-        return facts
+        return self._read(file)
 
     def local_all(
         self, files: Sequence[LocalFile], *, deep: bool = False, hash_first: bool = True
@@ -112,10 +125,18 @@ class MediaCache:
             except OSError as exc:
                 return exc
 
-        if len(files) <= 1:
-            return {f.key: one(f) for f in files}
+        found: dict[str, MediaFacts | OSError] = {}
+        todo = []
+        for file in files:  # cached facts are answered here: a thread hop costs more
+            known = None if deep else self.known(file)
+            if known is None:
+                todo.append(file)
+            else:
+                found[file.key] = known
+        if len(todo) <= 1:
+            return found | {f.key: one(f) for f in todo}
         with ThreadPoolExecutor(READERS, thread_name_prefix="r2tui-media") as pool:
-            return dict(zip([f.key for f in files], pool.map(one, files), strict=True))
+            return found | dict(zip([f.key for f in todo], pool.map(one, todo), strict=True))
 
     def remote(
         self, client: S3Client, bucket: str, key: str, *, sha256: str | None = None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from r2tui.layout import Layout
 from r2tui.media import MediaFacts, media_kind
-from r2tui.media_cache import MediaCache
+from r2tui.media_cache import READERS, MediaCache
 from r2tui.media_problems import (
     MediaProblem,
     ProblemKind,
@@ -22,9 +23,9 @@ from r2tui.media_problems import (
     resolution_outliers,
     usual_resolution,
 )
-from r2tui.scan import LocalLibrary
+from r2tui.scan import LocalFile, LocalLibrary
 
-READ_STEP = 50  # files read between two progress reports
+PROGRESS_STEP = 25  # files read between two progress reports
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class CategoryMedia:
     files: int  # videos and images of the category in the local library
     known: int  # of them, with facts
     duration: float  # seconds, the known videos' total
-    usual: tuple[int, int] | None  # the most common width x height, if there is one
+    usual: tuple[int, int] | None  # the most common width x height of its main kind, if any
     with_problems: int  # files with at least one media problem
     kinds: Mapping[ProblemKind, int] = field(default_factory=dict)  # files with each kind
 
@@ -47,8 +48,8 @@ class MediaOverview:
 
     @property
     def unread(self) -> int:
-        """Media files whose facts are not known (not read yet, or unreadable)."""
-        return self.files - self.known
+        """Media files not read yet (neither known nor found unreadable)."""
+        return self.files - self.known - len(self.unreadable)
 
 
 def summarise(keys: Iterable[str], facts: Mapping[str, MediaFacts], layout: Layout,
@@ -75,7 +76,9 @@ def summarise(keys: Iterable[str], facts: Mapping[str, MediaFacts], layout: Layo
 def _category(keys: list[str], facts: Mapping[str, MediaFacts],
               problems: Mapping[str, list[MediaProblem]]) -> CategoryMedia:
     known = [facts[k] for k in keys if k in facts]
-    usual = usual_resolution(known)
+    kinds = Counter(f.kind for f in known)  # judged per kind, as the odd sizes are
+    main_kind = kinds.most_common(1)[0][0] if kinds else None
+    usual = usual_resolution(f for f in known if f.kind == main_kind)
     return CategoryMedia(
         files=len(keys), known=len(known),
         duration=sum(f.duration or 0.0 for f in known if f.kind == "video"),
@@ -85,10 +88,12 @@ def _category(keys: list[str], facts: Mapping[str, MediaFacts],
 
 
 def gather(media: MediaCache, local: LocalLibrary, layout: Layout, *, read: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> MediaOverview:
+           progress: Callable[[int, int], None] | None = None,
+           cancelled: Callable[[], bool] = lambda: False) -> MediaOverview:
     """The overview of ``local``'s media: the cached facts, and with ``read`` the others read.
 
-    ``progress(done, total)`` is called as files are read (``total``: those not cached).
+    ``progress(done, total)`` is called before the first read and as files are read
+    (``total``: those not cached); once ``cancelled()`` says so, no other file is started.
     """
     files = [f for key, f in sorted(local.files.items()) if media_kind(key) is not None]
     facts: dict[str, MediaFacts] = {}
@@ -100,13 +105,34 @@ def gather(media: MediaCache, local: LocalLibrary, layout: Layout, *, read: bool
         else:
             facts[file.key] = known
     unreadable: dict[str, str] = {}
-    if read:
-        for start in range(0, len(todo), READ_STEP):
-            for key, got in media.local_all(todo[start:start + READ_STEP]).items():
-                if isinstance(got, OSError):
-                    unreadable[key] = got.strerror or str(got)
-                else:
-                    facts[key] = got
-            if progress is not None:
-                progress(min(start + READ_STEP, len(todo)), len(todo))
+    if read and todo:
+        _read(media, todo, facts, unreadable, progress, cancelled)
     return summarise([f.key for f in files], facts, layout, unreadable)
+
+
+def _read(media: MediaCache, todo: list[LocalFile], facts: dict[str, MediaFacts],
+          unreadable: dict[str, str], progress: Callable[[int, int], None] | None,
+          cancelled: Callable[[], bool]) -> None:
+    def one(file: LocalFile) -> MediaFacts | str | None:
+        """The facts, why they cannot be read, or None: not read, the caller gave up."""
+        if cancelled():
+            return None
+        try:
+            return media.local(file)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        except Exception as exc:  # noqa: BLE001 - a reader's surprise loses one file, not all
+            return f"cannot read its media: {exc}"
+
+    if progress is not None:
+        progress(0, len(todo))
+    with ThreadPoolExecutor(READERS, thread_name_prefix="r2tui-overview") as pool:
+        futures = {pool.submit(one, f): f.key for f in todo}
+        for done, future in enumerate(as_completed(futures), start=1):
+            got = future.result()
+            if isinstance(got, MediaFacts):
+                facts[futures[future]] = got
+            elif got is not None:
+                unreadable[futures[future]] = got
+            if progress is not None and (done % PROGRESS_STEP == 0 or done == len(todo)):
+                progress(done, len(todo))

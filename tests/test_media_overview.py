@@ -3,10 +3,16 @@ problems by kind; the cached facts gathered with no read, the others read once."
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import r2tui.media_cache as media_cache
 from r2tui.layout import default_layout
 from r2tui.media_cache import MediaCache
 from r2tui.media_overview import gather
@@ -79,4 +85,69 @@ def test_gathering_reads_nothing_until_asked_and_each_content_once(
 
     warm = gather(cache, scan(tmp_path / "lib"), layout)
     assert (warm.known, cache.read) == (8, 5) and warm.problems == read.problems
+    store.close()
+
+
+def test_a_file_changed_after_the_scan_is_unreadable_and_nothing_is_cached(
+    media: Media, tmp_path: Path
+) -> None:
+    _library(tmp_path / "lib", media)
+    store = StateStore(tmp_path / "state")
+    hasher = Hasher(store)
+    cache = MediaCache(store, hasher)
+    local = scan(tmp_path / "lib")
+    changed = local.files["videos/intros/a.mp4"]
+    hasher.digests(changed)  # hashed as scanned: the hash cache matches the scan...
+    os.utime(changed.path, ns=(changed.mtime_ns + 10**9, changed.mtime_ns + 10**9))
+    # ...and the file changes before its facts are read
+
+    overview = gather(cache, local, default_layout(), read=True)
+
+    assert overview.unreadable == {changed.key: "changed while it was being read"}
+    assert (overview.known, overview.unread) == (7, 0)  # unreadable is not "still to read"
+    fresh = scan(tmp_path / "lib").files[changed.key]
+    assert gather(cache, scan(tmp_path / "lib"), default_layout()).known == 7
+    assert cache.known(fresh) is None  # nothing was cached under the scan's stale digests
+    store.close()
+
+
+def test_a_cancelled_gathering_starts_no_read(media: Media, tmp_path: Path) -> None:
+    _library(tmp_path / "lib", media)
+    store = StateStore(tmp_path / "state")
+    cache = MediaCache(store, Hasher(store))
+
+    overview = gather(cache, scan(tmp_path / "lib"), default_layout(), read=True,
+                      cancelled=lambda: True)
+
+    assert (cache.read, overview.known, overview.unread) == (0, 0, 8)
+    store.close()
+
+
+def test_twins_asked_for_at_once_are_read_once(
+    media: Media, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _library(tmp_path / "lib", media)
+    store = StateStore(tmp_path / "state")
+    cache = MediaCache(store, Hasher(store))
+    files = scan(tmp_path / "lib").files
+    first, twin = files["videos/intros/a.mp4"], files["videos/intros/b.mp4"]
+    entered, release = threading.Event(), threading.Event()
+    real = media_cache.read_facts
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(media_cache, "read_facts", held)
+    with ThreadPoolExecutor(2) as pool:
+        one = pool.submit(cache.local, first)
+        assert entered.wait(10)
+        other = pool.submit(cache.local, twin)
+        sha256 = cache._hasher.digests(first).sha256
+        while cache._contents.get(sha256, (None, 0))[1] < 2:  # the twin waits on the lock
+            time.sleep(0.001)
+        release.set()
+        assert one.result() == other.result()
+    assert cache.read == 1
     store.close()

@@ -6,7 +6,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 from r2tui.errors import ExitCode
-from r2tui.library import Library
 from r2tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -20,6 +19,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def make_app(settings: Settings) -> R2TuiApp:
     """The app, its first report begun before Textual is imported: the bucket is listed
     while the imports run and the screen is built (the demo and the benchmark use it too)."""
+    from r2tui.library import Library  # botocore: not for --help
+
     library = Library(settings)
     library.begin_report()
     from r2tui.tui.app import R2TuiApp

@@ -23,6 +23,8 @@ from r2tui.transfers.sources import Sources, content_index, listing_index, overw
 # Smaller files are hashed one after the other: for them the hasher's thread pool costs more
 # (futures, GIL and lock hand-offs) than the hashing; hashlib runs bigger ones in parallel.
 PARALLEL_HASH_SIZE = 1024 * 1024
+# Files whose media facts are read at a time while planning: a pool's future per file.
+MEDIA_BATCH = 256
 # Big files handed to the hasher at a time: its pool holds a future per file.
 HASH_BATCH = 1000
 
@@ -255,11 +257,13 @@ def _media_refusals(
     plan left unhashed is not read whole before it is sent."""
     wanted = [f for f in files if f.key not in unreadable and media_kind(f.key) is not None]
     refused: dict[str, str] = {}
-    for key, facts in media.local_all(wanted, hash_first=False).items():
-        # An unreadable file fails when it is sent, with the reason of the read.
-        why = None if isinstance(facts, OSError) else refusal(key, facts)
-        if why is not None:
-            refused[key] = why
+    for start in range(0, len(wanted), MEDIA_BATCH):  # the facts of a batch at a time in memory
+        batch = wanted[start:start + MEDIA_BATCH]
+        for key, facts in media.local_all(batch, hash_first=False).items():
+            # An unreadable file fails when it is sent, with the reason of the read.
+            why = None if isinstance(facts, OSError) else refusal(key, facts)
+            if why is not None:
+                refused[key] = why
     return refused
 
 

@@ -63,12 +63,13 @@ def kind_style(kind: ProblemKind) -> str:
     return "bold red" if kind in REFUSED else "yellow"
 
 
-def media_mark(problems: tuple[MediaProblem, ...]) -> Text:
-    """``⚠ truncated`` after a file's name: its most severe media problem."""
+def media_mark(problems: tuple[MediaProblem, ...], *, sign_only: bool = False) -> Text:
+    """``⚠ truncated`` after a file's name: its most severe media problem (``sign_only``:
+    ``⚠ ``, for the mark column before the name)."""
     if not problems:
         return Text("")
     kind = min((p.kind for p in problems), key=list(KIND_WORDS).index)
-    return Text(f"⚠ {KIND_WORDS[kind]}", style=kind_style(kind))
+    return Text("⚠ " if sign_only else f"⚠ {KIND_WORDS[kind]}", style=kind_style(kind))
 
 
 def state_mark(state: State | None) -> Text:

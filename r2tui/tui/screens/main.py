@@ -118,9 +118,10 @@ class MainScreen(SelectionActions, UploadActions, ObjectActions, UrlActions):
     def action_toggle_media(self) -> None:
         """The dashboard's media view; the facts not cached yet are read for it, once."""
         dashboard = self.query_one(Dashboard)
-        dashboard.media = not dashboard.media
-        media = self.view.media
-        if dashboard.media and (media is None or media.unread) and self.library.local_root:
+        dashboard.media_view = not dashboard.media_view
+        overview = self.view.media
+        unread = overview is None or overview.unread
+        if dashboard.media_view and unread and self.library.local_root:
             self.load_media(read=True)
 
     def action_deploy_settings(self) -> None:

@@ -60,18 +60,22 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
         self._show_counts()
         for tree in self.query(LazyTree):
             tree.rerender()
-        self.load_media(read=self.query_one(Dashboard).media)
+        self.load_media(read=self.query_one(Dashboard).media_view)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="media-overview")
     def load_media(self, read: bool) -> None:
-        """The media overview: the cached facts (no read), or with ``read`` every file's."""
+        """The media overview of the report's scan: the cached facts (no read), or with
+        ``read`` every file's. A newer call cancels this one: it then starts no other read."""
         worker = get_current_worker()
+        report = self.view.report
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
                 self.post_message(MediaReading(done, total))
 
-        overview = self.library.media_overview(read=read, progress=progress)
+        overview = self.library.media_overview(
+            report.local if report else None, read=read, progress=progress,
+            cancelled=lambda: worker.is_cancelled)
         if not worker.is_cancelled:
             self.post_message(MediaLoaded(overview))
 
@@ -81,6 +85,7 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
             self._show_counts()
         for tree in self.query(LazyTree):
             tree.rerender()
+        self.query_one(Details).media_changed()
 
     def on_media_reading(self, message: MediaReading) -> None:
         self.query_one(Dashboard).show_reading(message.done, message.total)
@@ -100,6 +105,8 @@ class MainScreenBase(ReportsWorkerErrors, Screen[None]):
         if event.worker.group == "report" and event.state is WorkerState.ERROR:
             self.query_one(Summary).failed()
             self.query_one(Dashboard).loading = False
+        if event.worker.group == "media-overview" and event.state is WorkerState.ERROR:
+            self.query_one(Dashboard).media_failed()
 
     # --- the highlighted entry ------------------------------------------------------------
 

@@ -10,21 +10,18 @@ from textual.widgets import DataTable
 
 from r2tui.compare import CategoryReport, Report
 from r2tui.costs import Prices, storage_line
-from r2tui.formatting import clock, size
+from r2tui.formatting import size
 from r2tui.layout import Category
 from r2tui.media_overview import CategoryMedia
-from r2tui.tui.format import KIND_WORDS, bar, kind_style
+from r2tui.tui.format import bar
 from r2tui.tui.view import ViewState
+from r2tui.tui.widgets import media_cells
 
 COLUMNS = ("Category", "Expected", "Local", "Remote", "Missing", "Changed", "Extra", "Size",
            "Progress")
 WIDTHS = (26, 8, 6, 6, 7, 7, 5, 10, 15)
 COMPACT_COLUMNS = ("Category", "Present", "Problems", "Progress")
 COMPACT_WIDTHS = (28, 11, 18, 10)
-MEDIA_COLUMNS = ("Category", "Facts", "Duration", "Usual size", "Media problems")
-MEDIA_WIDTHS = (26, 11, 9, 10, 40)
-COMPACT_MEDIA_COLUMNS = ("Category", "Duration", "Usual size", "Media problems")
-COMPACT_MEDIA_WIDTHS = (28, 9, 10, 22)
 UNCATEGORISED = "uncategorised"
 
 
@@ -35,7 +32,7 @@ class Dashboard(DataTable[Text | str]):
         self.prices = prices
         self.border_title = "Categories"
         self._compact = False
-        self._media = False
+        self._media_view = False
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -51,15 +48,15 @@ class Dashboard(DataTable[Text | str]):
             self._rebuild()
 
     @property
-    def media(self) -> bool:
+    def media_view(self) -> bool:
         """Whether the media view is shown instead of the counts."""
-        return self._media
+        return self._media_view
 
-    @media.setter
-    def media(self, media: bool) -> None:
-        if media != self._media:
-            self._media = media
-            self.border_title = "Categories · media" if media else "Categories"
+    @media_view.setter
+    def media_view(self, on: bool) -> None:
+        if on != self._media_view:
+            self._media_view = on
+            self.border_title = "Categories · media" if on else "Categories"
             self._rebuild()
 
     def _rebuild(self) -> None:
@@ -71,54 +68,59 @@ class Dashboard(DataTable[Text | str]):
     def _add_columns(self) -> None:
         names, widths = {
             (False, False): (COLUMNS, WIDTHS), (True, False): (COMPACT_COLUMNS, COMPACT_WIDTHS),
-            (False, True): (MEDIA_COLUMNS, MEDIA_WIDTHS),
-            (True, True): (COMPACT_MEDIA_COLUMNS, COMPACT_MEDIA_WIDTHS),
-        }[(self._compact, self._media)]
-        numeric = set(range(1, len(names) - 1)) if self._media or not self._compact else {1}
+            (False, True): (media_cells.COLUMNS, media_cells.WIDTHS),
+            (True, True): (media_cells.COMPACT_COLUMNS, media_cells.COMPACT_WIDTHS),
+        }[(self._compact, self._media_view)]
+        numeric = set(range(1, len(names) - 1)) if self._media_view or not self._compact \
+            else {1}
         for index, (name, width) in enumerate(zip(names, widths, strict=True)):
             label = name.rjust(width) if index in numeric else name
             self.add_column(label, key=name.lower(), width=width)
 
     def show(self, report: Report) -> None:
-        """Rebuild the rows, keeping the cursor on the same category; the cost below them."""
-        self.border_subtitle = (self._media_line() if self._media
+        """Rebuild the rows, keeping the cursor on the same category; the cost (or, in the
+        media view, what the facts cover) below them."""
+        self.border_subtitle = (media_cells.media_foot(self.view.media, report.has_local)
+                                if self._media_view
                                 else storage_line(self.prices, report.totals.remote_bytes))
         row = self.cursor_row
         self.clear()
         for category_report in report.all_reports:
             if category_report.category is None and not category_report.tally.remote:
                 continue
-            media = self._media_of(category_report)
-            if self.view.problems_only and not (_has_problems(category_report)
-                                                or (media and media.with_problems)):
+            category_media = self._media_of(category_report)
+            if self.view.problems_only and not self._shows_problems(category_report,
+                                                                    category_media):
                 continue
             key = category_report.category.id if category_report.category else UNCATEGORISED
-            self.add_row(*self._row(category_report, media, report.has_local), key=key)
+            self.add_row(*self._row(category_report, category_media, report.has_local),
+                         key=key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
+    def _shows_problems(self, r: CategoryReport, category_media: CategoryMedia | None) -> bool:
+        """Problems only: in the media view, media problems; else the counts' problems."""
+        if self._media_view:
+            return bool(category_media and category_media.with_problems)
+        return _has_problems(r)
+
     def _media_of(self, r: CategoryReport) -> CategoryMedia | None:
-        media = self.view.media
-        return media.categories.get(r.category.id) if media and r.category else None
+        overview = self.view.media
+        return overview.categories.get(r.category.id) if overview and r.category else None
 
-    def _row(self, r: CategoryReport, media: CategoryMedia | None,
+    def _row(self, r: CategoryReport, category_media: CategoryMedia | None,
              has_local: bool) -> list[Text | str]:
-        if not self._media:
-            return (_compact_cells if self._compact else _cells)(r, has_local)
-        cells = _media_cells(r.name, media)
-        return [cells[0], *cells[2:]] if self._compact else cells
-
-    def _media_line(self) -> str:
-        media, report = self.view.media, self.view.report
-        if media is None:
-            has_local = report is not None and report.has_local
-            return "media facts: looking…" if has_local else "media facts need a local library"
-        if media.unread:
-            return f"facts of {media.known:,} of {media.files:,} local media files"
-        return f"facts of all {media.files:,} local media files"
+        if self._media_view:
+            return list(media_cells.media_cells(r.name, category_media, compact=self._compact))
+        return (_compact_cells if self._compact else _cells)(r, has_local)
 
     def show_reading(self, done: int, total: int) -> None:
-        self.border_subtitle = f"reading media facts: {done:,} of {total:,}"
+        if self._media_view:
+            self.border_subtitle = f"reading media facts: {done:,} of {total:,}"
+
+    def media_failed(self) -> None:
+        if self._media_view:
+            self.border_subtitle = "media facts could not be read (r to try again)"
 
     def highlighted_category(self) -> tuple[bool, Category | None]:
         """``(found, category)``: the category under the cursor (None: the uncategorised)."""
@@ -172,19 +174,3 @@ def _compact_cells(r: CategoryReport, has_local: bool) -> list[Text | str]:
         shown,
         bar(t.present, t.expected, width=5, clean=not _has_problems(r)),
     ]
-
-
-def _media_cells(name: str, m: CategoryMedia | None) -> list[Text]:
-    """Category, facts known, total duration, usual size, problems by kind (most severe first);
-    the compact table has the same widths, the facts column apart."""
-    widths = MEDIA_WIDTHS
-    if m is None or not m.files:
-        return [Text(name), Text("-".rjust(widths[1]), style="dim"), Text(""), Text(""), Text("")]
-    facts = Text(f"{m.known:,}/{m.files:,}".rjust(widths[1]),
-                 style="" if m.known == m.files else "yellow")
-    length = Text(clock(m.duration).rjust(widths[2]) if m.duration else "")
-    usual = Text(f"{m.usual[0]}x{m.usual[1]}".rjust(widths[3]) if m.usual else "")
-    shown = Text(" · ").join(Text(f"{n:,} {KIND_WORDS[kind]}",
-                                  style=kind_style(kind))
-                             for kind in KIND_WORDS if (n := m.kinds.get(kind)))
-    return [Text(name), facts, length, usual, shown]

@@ -100,6 +100,11 @@ class Details(ReportsWorkerErrors, VerticalScroll):
             grid.add_row("category", Text("uncategorised", style="magenta"))
         self.query_one("#details-text", Static).update(grid)
 
+    def media_changed(self) -> None:
+        """The media overview changed: the highlighted file's odd size may have."""
+        if self.key is not None:
+            self.query_one(MediaPane).known_changed(self.view.media_problems(self.key))
+
     def counts_changed(self) -> None:
         if self.key is None:
             self.show_folder(self.folder)

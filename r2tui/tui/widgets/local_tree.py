@@ -14,6 +14,8 @@ from r2tui.tui.widgets.tree_entries import PAGE, KeyPage, Page
 
 
 class LocalTree(LazyTree):
+    LOCAL = True
+
     def __init__(self, root: Path | None, view: ViewState) -> None:
         super().__init__(root.name if root else "(no local library)", view, id="local-tree")
         self.local_root = root

@@ -51,6 +51,7 @@ class MediaPane(Vertical):
         self.library = library
         self.key: str | None = None
         self._outliers: tuple[MediaProblem, ...] = ()
+        self._loaded: MediaPane.FactsLoaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="media-text", markup=False)
@@ -58,6 +59,7 @@ class MediaPane(Vertical):
 
     def clear(self) -> None:
         self.key = None
+        self._loaded = None
         self.display = False
         self.query_one("#thumbnail", Image).image = None
         self.query_one("#thumbnail", Image).display = False
@@ -70,7 +72,7 @@ class MediaPane(Vertical):
         the category (an odd size) are shown too; the others come from the facts read here.
         """
         self.clear()
-        self._outliers = tuple(p for p in known if p.kind is ProblemKind.RESOLUTION_OUTLIER)
+        self._outliers = _outliers(known)
         if not key.lower().endswith(MEDIA_SUFFIXES) or (path is None and not in_bucket):
             return
         self.key = key
@@ -100,10 +102,18 @@ class MediaPane(Vertical):
             if image is not None and not worker.is_cancelled:
                 self.post_message(self.ThumbnailLoaded(key, image))
 
+    def known_changed(self, known: tuple[MediaProblem, ...]) -> None:
+        """The library's overview changed: show the odd size it found (or no longer finds)."""
+        self._outliers = _outliers(known)
+        if self._loaded is not None and self._loaded.key == self.key:
+            self.query_one("#media-text", Static).update(facts_table(self._loaded,
+                                                                     self._outliers))
+
     def on_media_pane_facts_loaded(self, message: FactsLoaded) -> None:
         message.stop()
         if message.key != self.key:
             return
+        self._loaded = message
         self.display = True
         self.query_one("#media-text", Static).update(facts_table(message, self._outliers))
 
@@ -113,6 +123,11 @@ class MediaPane(Vertical):
             thumbnail = self.query_one("#thumbnail", Image)
             thumbnail.image = message.image
             thumbnail.display = True
+
+
+def _outliers(known: tuple[MediaProblem, ...]) -> tuple[MediaProblem, ...]:
+    """Of the overview's problems, those judged against the category (an odd size)."""
+    return tuple(p for p in known if p.kind is ProblemKind.RESOLUTION_OUTLIER)
 
 
 def facts_table(loaded: MediaPane.FactsLoaded, outliers: tuple[MediaProblem, ...] = ()) -> Table:

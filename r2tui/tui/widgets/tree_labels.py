@@ -5,28 +5,36 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from r2tui.compare import State
 from r2tui.formatting import size as human_size
 from r2tui.tui.format import badge, counts_badge, literal, media_mark, state_mark
 from r2tui.tui.view import ViewState
 from r2tui.tui.widgets.tree_entries import Entry, Kind
 
 
-def entry_label(entry: Entry, view: ViewState, root_name: str, *, whole_paths: bool) -> Text:
-    """``whole_paths``: name folders by their whole key, as a search shows them."""
+def entry_label(entry: Entry, view: ViewState, root_name: str, *, whole_paths: bool,
+                local: bool = False) -> Text:
+    """``whole_paths``: name folders by their whole key, as a search shows them; ``local``:
+    the entry is the local tree's (a local file's media facts are its own)."""
     if entry.kind is Kind.DIR:
         return dir_label(entry, view, root_name, whole_paths=whole_paths)
-    return file_label(entry, view)
+    return file_label(entry, view, local=local)
 
 
-def file_label(entry: Entry, view: ViewState) -> Text:
-    mark = "● " if entry.key in view.selected else "  "
-    text = Text(mark, style="bold cyan")
+def file_label(entry: Entry, view: ViewState, *, local: bool = False) -> Text:
+    """Selection (or media problem) mark, name, media problem, size and state; the bucket
+    tree leaves out the local file's media problem where the object holds other bytes."""
+    state = view.state_of(entry.key)
+    problems = view.media_problems(entry.key) if local or state is not State.CHANGED else ()
+    if entry.key in view.selected:
+        text = Text("● ", style="bold cyan")
+    else:  # the mark column keeps the sign when a narrow pane crops the words
+        text = media_mark(problems, sign_only=True) if problems else Text("  ")
     text.append_text(literal(entry.name, style="" if entry.in_bucket else "dim"))
-    if problems := view.media_problems(entry.key):  # before the size: a narrow pane crops
+    if problems:  # before the size: a narrow pane crops the end first
         text.append("  ").append_text(media_mark(problems))
     if entry.size is not None:
         text.append(f"  {human_size(entry.size)}", style="dim")
-    state = view.state_of(entry.key)
     if state is not None:
         text.append("  ").append_text(state_mark(state))
     elif view.layout.category_of(entry.key) is None:

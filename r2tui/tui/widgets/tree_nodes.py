@@ -19,6 +19,7 @@ from r2tui.tui.widgets.tree_labels import entry_label
 
 
 class KeyedTree(ReportsWorkerErrors, Tree[Entry]):
+    LOCAL = False  # the local library's tree (LocalTree), not the bucket's
     def __init__(self, label: str, view: ViewState, *, id: str | None = None) -> None:
         super().__init__(literal(label), data=Entry(Kind.DIR, ""), id=id)
         self.view = view
@@ -29,7 +30,8 @@ class KeyedTree(ReportsWorkerErrors, Tree[Entry]):
         self.needle = ""  # the filter's: while it is set, the tree shows a search's matches
 
     def label_of(self, entry: Entry) -> Text:
-        return entry_label(entry, self.view, self.root_name, whole_paths=bool(self.needle))
+        return entry_label(entry, self.view, self.root_name, whole_paths=bool(self.needle),
+                           local=self.LOCAL)
 
     def relabel(self, keys: list[str] | None = None) -> None:
         """Refresh labels (all, or the given keys' nodes) after counts or the selection changed."""
