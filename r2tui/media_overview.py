@@ -19,8 +19,7 @@ from r2tui.media_cache import READERS, MediaCache
 from r2tui.media_problems import (
     MediaProblem,
     ProblemKind,
-    problems_of,
-    resolution_outliers,
+    judge,
     usual_resolution,
 )
 from r2tui.scan import LocalFile, LocalLibrary
@@ -56,9 +55,7 @@ def summarise(keys: Iterable[str], facts: Mapping[str, MediaFacts], layout: Layo
               unreadable: Mapping[str, str] | None = None) -> MediaOverview:
     """The overview of the media files ``keys``, of which ``facts`` holds those known."""
     problems: dict[str, list[MediaProblem]] = defaultdict(list)
-    for key, one in facts.items():
-        problems[key] += problems_of(key, one)
-    for problem in resolution_outliers(facts, layout):
+    for problem in judge(facts, layout):
         problems[problem.key].append(problem)
     by_category: dict[str, list[str]] = defaultdict(list)
     all_keys = list(keys)
@@ -68,7 +65,7 @@ def summarise(keys: Iterable[str], facts: Mapping[str, MediaFacts], layout: Layo
             by_category[category.id].append(key)
     categories = {cid: _category(members, facts, problems) for cid, members in by_category.items()}
     return MediaOverview(
-        categories, {k: tuple(sorted(v)) for k, v in problems.items() if v},
+        categories, {k: tuple(v) for k, v in problems.items()},
         files=len(all_keys), known=sum(1 for k in all_keys if k in facts),
         unreadable=dict(unreadable or {}))
 

@@ -115,3 +115,9 @@ def resolution_outliers(facts: Mapping[str, MediaFacts], layout: Layout) -> list
                     f"{size[0]}x{size[1]}; the category's usual size is {width}x{height} "
                     f"({count} of {known})"))
     return found
+
+
+def judge(facts: Mapping[str, MediaFacts], layout: Layout) -> list[MediaProblem]:
+    """Every problem of these files: each one's own, and the odd sizes in their categories."""
+    found = [p for key, one in facts.items() for p in problems_of(key, one)]
+    return sorted(found + resolution_outliers(facts, layout))

@@ -13,6 +13,7 @@ import pytest
 from r2tui.cli import main
 from r2tui.demo import seed
 from r2tui.media_remote import HEAD_BYTES
+from tests.support.files import write
 from tests.support.media import HEIGHT, ODD_HEIGHT, ODD_WIDTH, WIDTH, Media
 from tests.support.servers import S3Proxy
 
@@ -36,12 +37,6 @@ EXPECTED = {
 @pytest.fixture(autouse=True)
 def _settings(r2_environ: dict[str, str]) -> None:
     """Every test here runs ``main()`` with this test's bucket and library."""
-
-
-def write(root: Path, key: str, data: bytes) -> None:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def put(admin: Any, bucket: str, key: str, data: bytes) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from r2tui.media_overview import gather
 from r2tui.media_problems import ProblemKind
 from r2tui.scan import Hasher, scan
 from r2tui.state import StateStore
+from tests.support.files import write
 from tests.support.media import HEIGHT, WIDTH, Media
 
 FILES = {  # key -> which generated content
@@ -30,19 +32,29 @@ FILES = {  # key -> which generated content
 }
 
 
-def _library(root: Path, media: Media) -> None:
+@pytest.fixture
+def store(tmp_path: Path, media: Media) -> Iterator[StateStore]:
+    """The state of a library of FILES in ``tmp_path / "lib"``."""
     for key, content in FILES.items():
-        path = root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(getattr(media, content) if content else b"not media")
+        write(tmp_path / "lib", key, getattr(media, content) if content else b"not media")
+    opened = StateStore(tmp_path / "state")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def hasher(store: StateStore) -> Hasher:
+    return Hasher(store)
+
+
+@pytest.fixture
+def cache(store: StateStore, hasher: Hasher) -> MediaCache:
+    return MediaCache(store, hasher)
 
 
 def test_each_category_gets_its_duration_usual_size_and_problems(
-    media: Media, tmp_path: Path
+    cache: MediaCache, tmp_path: Path
 ) -> None:
-    _library(tmp_path / "lib", media)
-    store = StateStore(tmp_path / "state")
-    cache = MediaCache(store, Hasher(store))
     layout = default_layout()
 
     overview = gather(cache, scan(tmp_path / "lib"), layout, read=True)
@@ -61,16 +73,11 @@ def test_each_category_gets_its_duration_usual_size_and_problems(
         "videos/closing/slow.mp4": {ProblemKind.NOT_FASTSTART},
         "photos/quotes/named wrong.jpg": {ProblemKind.EXTENSION_MISMATCH},
     }
-    store.close()
 
 
 def test_gathering_reads_nothing_until_asked_and_each_content_once(
-    media: Media, tmp_path: Path
+    cache: MediaCache, hasher: Hasher, tmp_path: Path
 ) -> None:
-    _library(tmp_path / "lib", media)
-    store = StateStore(tmp_path / "state")
-    hasher = Hasher(store)
-    cache = MediaCache(store, hasher)
     layout = default_layout()
     seen: list[tuple[int, int]] = []
 
@@ -85,16 +92,11 @@ def test_gathering_reads_nothing_until_asked_and_each_content_once(
 
     warm = gather(cache, scan(tmp_path / "lib"), layout)
     assert (warm.known, cache.read) == (8, 5) and warm.problems == read.problems
-    store.close()
 
 
 def test_a_file_changed_after_the_scan_is_unreadable_and_nothing_is_cached(
-    media: Media, tmp_path: Path
+    cache: MediaCache, hasher: Hasher, tmp_path: Path
 ) -> None:
-    _library(tmp_path / "lib", media)
-    store = StateStore(tmp_path / "state")
-    hasher = Hasher(store)
-    cache = MediaCache(store, hasher)
     local = scan(tmp_path / "lib")
     changed = local.files["videos/intros/a.mp4"]
     hasher.digests(changed)  # hashed as scanned: the hash cache matches the scan...
@@ -108,27 +110,18 @@ def test_a_file_changed_after_the_scan_is_unreadable_and_nothing_is_cached(
     fresh = scan(tmp_path / "lib").files[changed.key]
     assert gather(cache, scan(tmp_path / "lib"), default_layout()).known == 7
     assert cache.known(fresh) is None  # nothing was cached under the scan's stale digests
-    store.close()
 
 
-def test_a_cancelled_gathering_starts_no_read(media: Media, tmp_path: Path) -> None:
-    _library(tmp_path / "lib", media)
-    store = StateStore(tmp_path / "state")
-    cache = MediaCache(store, Hasher(store))
-
+def test_a_cancelled_gathering_starts_no_read(cache: MediaCache, tmp_path: Path) -> None:
     overview = gather(cache, scan(tmp_path / "lib"), default_layout(), read=True,
                       cancelled=lambda: True)
 
     assert (cache.read, overview.known, overview.unread) == (0, 0, 8)
-    store.close()
 
 
 def test_twins_asked_for_at_once_are_read_once(
-    media: Media, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cache: MediaCache, hasher: Hasher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _library(tmp_path / "lib", media)
-    store = StateStore(tmp_path / "state")
-    cache = MediaCache(store, Hasher(store))
     files = scan(tmp_path / "lib").files
     first, twin = files["videos/intros/a.mp4"], files["videos/intros/b.mp4"]
     entered, release = threading.Event(), threading.Event()
@@ -144,10 +137,9 @@ def test_twins_asked_for_at_once_are_read_once(
         one = pool.submit(cache.local, first)
         assert entered.wait(10)
         other = pool.submit(cache.local, twin)
-        sha256 = cache._hasher.digests(first).sha256
+        sha256 = hasher.digests(first).sha256
         while cache._contents.get(sha256, (None, 0))[1] < 2:  # the twin waits on the lock
             time.sleep(0.001)
         release.set()
         assert one.result() == other.result()
     assert cache.read == 1
-    store.close()

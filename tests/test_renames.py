@@ -17,6 +17,7 @@ from botocore.config import Config
 from r2tui.cli import main
 from r2tui.keys import TRASH_PREFIX
 from r2tui.sample import content_for
+from tests.support.files import write
 from tests.support.servers import TEST_ACCESS_KEY, TEST_SECRET_KEY, S3Proxy
 
 MiB = 1024 * 1024
@@ -27,12 +28,6 @@ WANTED = "photos/quotes/quote_0001.png"
 @pytest.fixture(autouse=True)
 def _settings(r2_environ: dict[str, str]) -> None:
     """Every test here runs ``main()`` with this test's bucket and library."""
-
-
-def write(root: Path, key: str, data: bytes) -> None:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def keys_of(admin: Any, bucket: str) -> list[str]:

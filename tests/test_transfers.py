@@ -26,6 +26,7 @@ from r2tui.transfers import (
     plan_uploads,
 )
 from tests.support.engine import engine_batch, plan_all
+from tests.support.files import write
 from tests.support.servers import S3Proxy
 
 ODD_NAMES = [
@@ -34,13 +35,6 @@ ODD_NAMES = [
     "images/avatars/empty.png",
 ]
 WRITES = ("PutObject", "UploadPart", "CopyObject", "UploadPartCopy")
-
-
-def write(root: Path, key: str, data: bytes) -> Path:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def run_upload(settings: Settings, events: list[Event] | None = None, **kwargs: Any) -> Any:

@@ -25,6 +25,7 @@ from r2tui.transfers import (
 )
 from r2tui.transfers.journal import Journal
 from tests.support.engine import engine_batch, plan_all
+from tests.support.files import write
 from tests.support.servers import (
     Delay,
     DropResponse,
@@ -37,13 +38,6 @@ from tests.support.servers import (
 FAST = RetryPolicy(attempts=5, base_delay=0.01, max_delay=0.05)
 MiB = 1024 * 1024
 BIG = "videos/intros/big.mp4"
-
-
-def write(root: Path, key: str, data: bytes) -> Path:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def small_library(root: Path, count: int = 6) -> list[str]:

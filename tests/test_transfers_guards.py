@@ -27,17 +27,12 @@ from r2tui.transfers.guards import DESTINATION_PARAM, install
 from r2tui.transfers.plan import Action
 from r2tui.transfers.resources import Resources
 from tests.support.engine import engine_batch, plan_all
+from tests.support.files import write
 from tests.support.servers import Before, RequestInfo, S3Proxy
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 MiB = 1024 * 1024
 KEY = "photos/quotes/q.png"
-
-
-def write(root: Path, key: str, data: bytes) -> None:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def on(operation: str, key: str) -> Callable[[RequestInfo], bool]:

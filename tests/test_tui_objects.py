@@ -19,7 +19,7 @@ from r2tui.tui.app import build_app
 from r2tui.tui.screens.dialogs import ConfirmScreen, MoveScreen
 from r2tui.tui.screens.plan import PlanScreen
 from r2tui.tui.widgets.bucket_tree import BucketTree
-from tests.support.media import generate
+from tests.support.media import Media
 from tests.test_tui_helpers import as_text, drive, expand, highlight, settle, wait_for
 
 SCALE = 0.02
@@ -34,6 +34,13 @@ def seeded(make_settings: Callable[..., Settings], bucket: str) -> tuple[Setting
 def keys_of(admin: Any, bucket: str) -> list[str]:
     pages = admin.get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+
+
+def plan_rows(screen: object) -> list[list[str]]:
+    """The plan dialog's rows as plain text, cell by cell."""
+    assert isinstance(screen, PlanScreen)
+    table = screen.query_one(DataTable)
+    return [[as_text(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def question(pilot: Pilot[int]) -> str:
@@ -150,8 +157,7 @@ def test_the_upload_plan_shows_a_rename_row(seeded: Any, admin: Any) -> None:
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, PlanScreen)
-        table = screen.query_one(DataTable)
-        rows = [[as_text(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+        rows = plan_rows(screen)
         assert ["rename", new_key, rows[0][2], f"from {extra} (then to the trash)"] \
             in rows
         assert "1 of them renames" in as_text(screen.query_one("#plan-summary").render())
@@ -165,10 +171,10 @@ def test_the_upload_plan_shows_a_rename_row(seeded: Any, admin: Any) -> None:
     assert extra not in keys and new_key in keys
 
 
-def test_the_upload_plan_refuses_a_truncated_video(seeded: Any, tmp_path: Path) -> None:
+def test_the_upload_plan_refuses_a_truncated_video(seeded: Any, media: Media) -> None:
     settings, _ = seeded
     key = "videos/reminders/cut short.mp4"
-    (Path(settings.local_root) / key).write_bytes(generate(tmp_path / "media").truncated)
+    (Path(settings.local_root) / key).write_bytes(media.truncated)
     app = build_app(settings)
 
     async def scenario(pilot: Pilot[int]) -> None:
@@ -177,8 +183,7 @@ def test_the_upload_plan_refuses_a_truncated_video(seeded: Any, tmp_path: Path) 
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, PlanScreen)
-        table = screen.query_one(DataTable)
-        rows = [[as_text(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+        rows = plan_rows(screen)
         assert [r[:2] for r in rows] == [["refused", key]] and "truncated" in rows[0][3]
         assert "1 refused (broken media" in as_text(screen.query_one("#plan-summary").render())
         assert screen.query_one("#start").disabled

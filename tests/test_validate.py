@@ -12,6 +12,7 @@ from boto3.s3.transfer import TransferConfig
 
 from r2tui.cli import main
 from r2tui.sample import content_for
+from tests.support.files import write
 from tests.support.servers import S3Proxy
 
 MiB = 1024 * 1024
@@ -24,13 +25,6 @@ OLD_SCRIPT_PARTS = TransferConfig(multipart_threshold=5 * MiB, multipart_chunksi
 def lib(r2_environ: dict[str, str], library_root: Path) -> Path:
     """An empty library root, with the settings in the environment."""
     return library_root
-
-
-def write(root: Path, key: str, data: bytes) -> Path:
-    path = root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def validate_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:

@@ -13,7 +13,7 @@ from r2tui.inventory import RemoteObject
 from r2tui.keys import TRASH_PREFIX
 from r2tui.media import MediaFacts, media_kind
 from r2tui.media_cache import MediaCache
-from r2tui.media_problems import MediaProblem, problems_of, resolution_outliers
+from r2tui.media_problems import MediaProblem, judge
 from r2tui.scan import LocalLibrary
 from r2tui.storage import S3Client, describe
 from r2tui.transfers.resources import Resources
@@ -82,10 +82,7 @@ def validate_media(
         result.remote_checked = len(bucket_only)
     result.ranged_gets = media.gets - before[0]
     result.bytes_fetched = media.bytes_fetched - before[1]
-    for key, facts in result.facts.items():
-        result.problems += problems_of(key, facts)
-    result.problems += resolution_outliers(result.facts, res.settings.layout)
-    result.problems.sort()
+    result.problems = judge(result.facts, res.settings.layout)
     for issue in local.issues:
         result.unreadable[issue.path] = issue.problem
     return result
